@@ -1,0 +1,77 @@
+//! §4.1 (and the [V]-only §4.2 list, which tests use to see what was written).
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use bytes::Bytes;
+
+use super::records::{MAX_WRITE, PageBody};
+use super::{Params, json, object_rows};
+use crate::error::{ApiError, ApiResult};
+use crate::server::{Ctx, Shared};
+use crate::state::{Kind, SubRow, UpsertOutcome};
+
+/// The parent record id arrives as `recordName` ([G]) or `recordId` ([V]) — §13 C28.
+fn parent_id(params: &Params) -> ApiResult<String> {
+    match (params.text("recordName"), params.text("recordId")) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::bad_request("recordName and recordId name different records")),
+        (Some(a), _) | (None, Some(a)) => Ok(a.to_string()),
+        (None, None) => Err(ApiError::bad_request("recordName (or recordId) is required")),
+    }
+}
+
+pub async fn upsert(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, Path(table): Path<String>, RawQuery(q): RawQuery, body: Bytes) -> ApiResult<Response> {
+    let params = Params::parse(q.as_deref());
+    let module = params.text("moduleName").ok_or_else(|| ApiError::bad_request("moduleName is required"))?.to_string();
+    let parent = parent_id(&params)?;
+    let now = s.clock().now_string();
+    let mut world = s.world_mut();
+    let crate::state::World { tenants, ids, .. } = &mut *world;
+    let coll = tenants[ctx.tenant].collection_mut(Kind::Module, &module)?;
+    let def = coll.sub_table(&table).cloned().ok_or_else(|| ApiError::unknown_name(&table))?;
+    let pos = coll
+        .find(&parent, ctx.project.as_deref())
+        .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
+    let rows = object_rows(&body, MAX_WRITE)?;
+    let table_rows = coll.records[pos].sub_tables.entry(def.id.clone()).or_default();
+    let mut out = UpsertOutcome::default();
+    for row in rows {
+        let hit = table_rows.iter().position(|existing| {
+            def.unique.iter().any(|f| row.get(f).is_some_and(|v| !v.is_null() && existing.fields.get(f) == Some(v)))
+        });
+        match hit {
+            Some(i) => {
+                let existing = &mut table_rows[i];
+                existing.fields.extend(row);
+                existing.updated_at = now.clone();
+                out.updated_count += 1;
+            }
+            None => {
+                let oid = ids.object_id();
+                out.inserted_ids.push(oid.clone());
+                out.inserted_count += 1;
+                table_rows.push(SubRow { oid, fields: row, created_by: Arc::from(ctx.user.as_str()), created_at: now.clone(), updated_at: now.clone() });
+            }
+        }
+    }
+    Ok(json(StatusCode::CREATED, &out))
+}
+
+pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, Path(table): Path<String>, RawQuery(q): RawQuery) -> ApiResult<Response> {
+    let params = Params::parse(q.as_deref());
+    let module = params.text("moduleName").ok_or_else(|| ApiError::bad_request("moduleName is required"))?;
+    let parent = parent_id(&params)?;
+    let (page, size) = params.paging(25)?;
+    let world = s.world();
+    let coll = world.tenants[ctx.tenant].collection(Kind::Module, module)?;
+    let def = coll.sub_table(&table).ok_or_else(|| ApiError::unknown_name(&table))?;
+    let pos = coll
+        .find(&parent, ctx.project.as_deref())
+        .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
+    let all = coll.records[pos].sub_tables.get(&def.id).map(Vec::as_slice).unwrap_or_default();
+    let rows: Vec<&SubRow> = all.iter().skip((page - 1) * size).take(size).collect();
+    Ok(json(StatusCode::OK, &PageBody::new(rows, all.len(), page, size)))
+}

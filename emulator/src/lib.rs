@@ -1,0 +1,64 @@
+//! A stateful, in-memory emulator of the Exto360 Data API.
+//!
+//! It serves every first-edition endpoint (health, master and module records, sub-tables,
+//! workflow actions, user access) with the documented parameters, limits, filter grammar and
+//! error envelope, plus a per-token rate limit, fault injection and a request journal under
+//! `/__emulator/`. It shares no code with the `exto360` client on purpose: a wrong idea of the
+//! API in the client cannot make its own tests pass.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let emu = exto360_emulator::Emulator::builder().rate_limit(None).start().await?;
+//! println!("{} {}", emu.url(), emu.token());
+//! emu.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod admin;
+pub mod api;
+pub mod dataset;
+pub mod error;
+pub mod faults;
+pub mod filter;
+pub mod ids;
+pub mod journal;
+pub mod server;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{delete, get, patch, post};
+
+pub use dataset::Dataset;
+pub use faults::{FaultKind, FaultSpec};
+pub use server::{Emulator, EmulatorBuilder, ListShape, Settings, Shared, UserListShape};
+
+/// The API routes, served at the root and again under `/data` (the public base URL's prefix).
+fn api_routes() -> Router<Arc<Shared>> {
+    use api::{health, records, subtable, users, workflow};
+    Router::new()
+        .route("/api/v1/health/liveness", get(health::liveness))
+        .route("/api/v1/health/readiness", get(health::readiness))
+        .route("/api/v1/master-record/{name}", get(records::list_master).post(records::upsert_master))
+        .route("/api/v1/module-record/{name}", get(records::list_module).post(records::upsert_module))
+        .route("/api/v1/sub-table/{table}", get(subtable::list).post(subtable::upsert))
+        .route("/api/v1/workflow/{module}", post(workflow::act))
+        .route("/api/v1/user/user-access", get(users::list).post(users::grant).delete(users::remove_access))
+        .route("/api/v1/user/user-access/by-user", get(users::by_user))
+        .route("/api/v1/user/groups", get(users::groups))
+        .route("/api/v1/user/activate-users", patch(users::activate))
+        .route("/api/v1/user/deactivate-users", patch(users::deactivate))
+        .route("/api/v1/user/project-access", delete(users::remove_project_access))
+}
+
+/// The whole application: API, `/data`-prefixed API, admin API, all behind the pipeline.
+pub fn router(shared: Arc<Shared>) -> Router {
+    let api = api_routes();
+    Router::new()
+        .merge(api.clone())
+        .nest("/data", api)
+        .with_state(shared.clone())
+        .nest("/__emulator", admin::router(shared.clone()))
+        .layer(axum::middleware::from_fn_with_state(shared, server::pipeline))
+}
