@@ -257,7 +257,8 @@ impl Condition {
             let blank = is_blank(value.as_ref());
             return if self.op == Op::Eq { blank } else { !blank };
         }
-        let Some(value) = value else {
+        // Missing and null are the same: only the negative operators match them (as in MongoDB).
+        let Some(value) = value.filter(|v| !v.is_null()) else {
             return matches!(self.op, Op::Ne | Op::Nc);
         };
         // Arrays: any element matches; negative operators need every element to pass.
