@@ -1,1 +1,80 @@
+//! # exto360
+//!
+//! A client for the [Exto360](https://exto360.com) Data API: master and custom-module
+//! records, sub-tables, workflow actions, users and their access. It keeps to the API's
+//! limits for you: a client-side rate limit (3 requests/second per token by default),
+//! retries with backoff that honour `Retry-After`, page-by-page iteration with bounded memory,
+//! and bulk writes of any size split into requests the API accepts — with an exact report of
+//! what was written when something fails.
+//!
+//! ```no_run
+//! use exto360::{Client, Filter, ListOptions};
+//! use futures_util::TryStreamExt;
+//!
+//! # async fn demo() -> exto360::Result<()> {
+//! let client = Client::from_env()?; // EXTO360_TOKEN, EXTO360_PROJECT_ID, ...
+//! let opts = ListOptions::new().filter(Filter::field("serial_number").number().gt(1000));
+//! let mut rows = client.masters("LOCATION").iter(opts);
+//! while let Some(record) = rows.try_next().await? {
+//!     println!("{:?} {:?}", record.id(), record.field("name"));
+//! }
+//! let written = client.masters("LOCATION").upsert(&[serde_json::json!({"code": "BLR", "name": "Bengaluru"})]).await?;
+//! println!("{} inserted, {} updated", written.inserted_count, written.updated_count);
+//! # Ok(()) }
+//! ```
+//!
+//! Errors are one type, [`Error`], with a [`ErrorKind`]; the token never appears in errors,
+//! `Debug` output or logs. Requests emit `tracing` events (target `exto360`) with method,
+//! path, status, attempt and elapsed time.
 
+mod api;
+pub mod blocking;
+mod bulk;
+mod client;
+pub mod config;
+mod encode;
+mod error;
+pub mod filter;
+mod models;
+mod paging;
+mod ratelimit;
+
+pub use api::health::Health;
+pub use api::records::{Masters, Modules, RawRow};
+pub use api::subtable::SubTable;
+pub use api::users::Users;
+pub use api::workflow::{ActOptions, Workflow};
+pub use api::{MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, MAX_WORKFLOW_IDS_PER_REQUEST};
+pub use client::Client;
+pub use config::{ClientBuilder, Region, Secret};
+pub use error::{BulkReport, Error, ErrorKind, Result, WriteState};
+pub use filter::{FieldType, Filter, FilterValue, Op};
+pub use models::*;
+pub use paging::{FilterArg, ListOptions, Page, Pages, Rows};
+
+impl Client {
+    /// Records of the master `name` (e.g. `LOCATION`; the server upper-cases it).
+    pub fn masters(&self, name: &str) -> Masters {
+        Masters::new(self.clone(), name)
+    }
+    /// Records of the custom module `name` (e.g. `CUSTOMMODULE`).
+    pub fn modules(&self, name: &str) -> Modules {
+        Modules::new(self.clone(), name)
+    }
+    /// Rows of the sub-table `table_id` (e.g. `Signatures`).
+    pub fn sub_table(&self, table_id: &str) -> SubTable {
+        SubTable { client: self.clone(), table_id: table_id.into() }
+    }
+    /// Workflow actions on records of the module `module`.
+    pub fn workflow(&self, module: &str) -> Workflow {
+        Workflow { client: self.clone(), module: module.into() }
+    }
+    /// Users and their access.
+    pub fn users(&self) -> Users {
+        Users { client: self.clone() }
+    }
+    /// Liveness and readiness probes.
+    pub fn health(&self) -> Health {
+        Health { client: self.clone() }
+    }
+}

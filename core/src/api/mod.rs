@@ -1,0 +1,61 @@
+//! The API's resources, grouped as the client exposes them.
+
+pub mod health;
+pub mod records;
+pub mod subtable;
+pub mod users;
+pub mod workflow;
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Most records (and sub-table rows, usernames) per request (REFERENCE.md §10).
+pub const MAX_RECORDS_PER_REQUEST: usize = 1000;
+/// Most record ids per workflow action request.
+pub const MAX_WORKFLOW_IDS_PER_REQUEST: usize = 100;
+/// Most projects or groups in one user-access request (not split: each is one user's change).
+pub const MAX_PROJECTS_OR_GROUPS: usize = 100;
+
+/// Converts caller rows to JSON objects once, so chunks can be cut and re-sent cheaply; says
+/// which row is not an object.
+pub(crate) fn to_objects<R: Serialize>(rows: &[R], what: &str) -> Result<Vec<Value>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| match serde_json::to_value(r) {
+            Ok(v @ Value::Object(_)) => Ok(v),
+            Ok(other) => Err(Error::invalid_input(format!("{what}[{i}] must be a JSON object, got {}", kind_of(&other)))),
+            Err(e) => Err(Error::invalid_input(format!("{what}[{i}] cannot be serialized: {e}"))),
+        })
+        .collect()
+}
+
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub(crate) fn body<T: Serialize + ?Sized>(v: &T) -> Result<Bytes> {
+    serde_json::to_vec(v).map(Bytes::from).map_err(|e| Error::invalid_input(format!("cannot serialize the request body: {e}")))
+}
+
+/// Non-empty strings, checked one by one (`what[i]` in the error).
+pub(crate) fn check_strings<S: AsRef<str>>(items: &[S], what: &str) -> Result<Vec<String>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let s = s.as_ref();
+            crate::encode::required(&format!("{what}[{i}]"), s)?;
+            Ok(s.to_string())
+        })
+        .collect()
+}

@@ -1,0 +1,260 @@
+//! A blocking client with the same surface as [`crate::Client`], for code without an async
+//! runtime (scripts, plain threads, the C library). It owns a small tokio runtime; every call
+//! blocks the calling thread until done. Usable from many threads at once.
+//!
+//! ```no_run
+//! let client = exto360::blocking::Client::from_env()?;
+//! for record in client.masters("LOCATION").iter(Default::default()) {
+//!     println!("{:?}", record?.id());
+//! }
+//! # Ok::<(), exto360::Error>(())
+//! ```
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::workflow::ActOptions;
+use crate::config::ClientBuilder;
+use crate::error::{Error, Result};
+use crate::models::*;
+use crate::paging::{ListOptions, Page, Pages, Rows};
+
+/// Drops its runtime in the background, so dropping the last client never panics even
+/// inside another runtime.
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// The blocking client. Clones share the runtime, connections and rate limiter.
+#[derive(Clone)]
+pub struct Client {
+    rt: Arc<Runtime>,
+    inner: crate::Client,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("blocking::Client").field(&self.inner).finish()
+    }
+}
+
+impl Client {
+    /// Wraps an async client (built by [`crate::Client::builder`]).
+    pub fn new(inner: crate::Client) -> Result<Client> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("exto360-blocking")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::invalid_input(format!("cannot start the client's runtime: {e}")))?;
+        Ok(Client { rt: Arc::new(Runtime(Some(rt))), inner })
+    }
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+    pub fn from_builder(b: ClientBuilder) -> Result<Client> {
+        Client::new(b.build()?)
+    }
+    /// From `EXTO360_*` variables, like [`crate::Client::from_env`].
+    pub fn from_env() -> Result<Client> {
+        Client::new(crate::Client::from_env()?)
+    }
+    /// The async client inside (shares everything with this one).
+    pub fn async_client(&self) -> &crate::Client {
+        &self.inner
+    }
+    pub fn with_project(&self, project_id: impl Into<String>) -> Result<Client> {
+        Ok(Client { rt: self.rt.clone(), inner: self.inner.with_project(project_id)? })
+    }
+    pub fn without_project(&self) -> Client {
+        Client { rt: self.rt.clone(), inner: self.inner.without_project() }
+    }
+    pub fn project_id(&self) -> Option<&str> {
+        self.inner.project_id()
+    }
+
+    pub(crate) fn block<F: Future>(&self, f: F) -> Result<F::Output> {
+        block_on(&self.rt, f)
+    }
+
+    pub fn masters(&self, name: &str) -> Masters {
+        Masters { c: self.clone(), a: self.inner.masters(name) }
+    }
+    pub fn modules(&self, name: &str) -> Modules {
+        Modules { c: self.clone(), a: self.inner.modules(name) }
+    }
+    pub fn sub_table(&self, table_id: &str) -> SubTable {
+        SubTable { c: self.clone(), a: self.inner.sub_table(table_id) }
+    }
+    pub fn workflow(&self, module: &str) -> Workflow {
+        Workflow { c: self.clone(), a: self.inner.workflow(module) }
+    }
+    pub fn users(&self) -> Users {
+        Users { c: self.clone(), a: self.inner.users() }
+    }
+    pub fn health(&self) -> Health {
+        Health { c: self.clone(), a: self.inner.health() }
+    }
+}
+
+fn block_on<F: Future>(rt: &Runtime, f: F) -> Result<F::Output> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::invalid_input(
+            "the blocking client was called from inside an async runtime, where blocking would stall it; use exto360::Client there",
+        ));
+    }
+    match &rt.0 {
+        Some(rt) => Ok(rt.block_on(f)),
+        None => Err(Error::invalid_input("the client's runtime has been shut down")),
+    }
+}
+
+/// A blocking iterator over a stream of rows or pages.
+pub struct Iter<S> {
+    c: Client,
+    stream: S,
+    done: bool,
+}
+
+impl<S, T> Iterator for Iter<S>
+where
+    S: futures_util::Stream<Item = Result<T>> + Unpin,
+{
+    type Item = Result<T>;
+    fn next(&mut self) -> Option<Result<T>> {
+        if self.done {
+            return None;
+        }
+        let item = match self.c.block(self.stream.next()) {
+            Ok(item) => item,
+            Err(e) => Some(Err(e)),
+        };
+        // An error ends the iteration: the page stream behind it has stopped.
+        if !matches!(item, Some(Ok(_))) {
+            self.done = true;
+        }
+        item
+    }
+}
+
+macro_rules! blocking_reads {
+    () => {
+        pub fn list(&self, opts: &ListOptions) -> Result<Page<Record>> {
+            self.c.block(self.a.list(opts))?
+        }
+        pub fn list_as<T: DeserializeOwned>(&self, opts: &ListOptions) -> Result<Page<T>> {
+            self.c.block(self.a.list_as(opts))?
+        }
+        pub fn iter(&self, opts: ListOptions) -> Iter<Rows<Record>> {
+            Iter { c: self.c.clone(), stream: self.a.iter(opts), done: false }
+        }
+        pub fn iter_as<T: DeserializeOwned + Send + 'static>(&self, opts: ListOptions) -> Iter<Rows<T>> {
+            Iter { c: self.c.clone(), stream: self.a.iter_as(opts), done: false }
+        }
+        pub fn pages_as<T: DeserializeOwned + Send + 'static>(&self, opts: ListOptions) -> Iter<Pages<T>> {
+            Iter { c: self.c.clone(), stream: self.a.pages_as(opts), done: false }
+        }
+    };
+}
+
+pub struct Masters {
+    c: Client,
+    a: crate::Masters,
+}
+impl Masters {
+    blocking_reads!();
+    pub fn upsert<R: Serialize>(&self, records: &[R]) -> Result<UpsertResult> {
+        self.c.block(self.a.upsert(records))?
+    }
+}
+
+pub struct Modules {
+    c: Client,
+    a: crate::Modules,
+}
+impl Modules {
+    blocking_reads!();
+    pub fn upsert<R: Serialize>(&self, records: &[R], user_name: &str) -> Result<UpsertResult> {
+        self.c.block(self.a.upsert(records, user_name))?
+    }
+}
+
+pub struct SubTable {
+    c: Client,
+    a: crate::SubTable,
+}
+impl SubTable {
+    pub fn upsert<R: Serialize>(&self, rows: &[R], module_name: &str, record_id: &str) -> Result<UpsertResult> {
+        self.c.block(self.a.upsert(rows, module_name, record_id))?
+    }
+}
+
+pub struct Workflow {
+    c: Client,
+    a: crate::Workflow,
+}
+impl Workflow {
+    pub fn act<S: AsRef<str>>(&self, record_ids: &[S], opts: &ActOptions) -> Result<Vec<WorkflowResult>> {
+        self.c.block(self.a.act(record_ids, opts))?
+    }
+}
+
+pub struct Users {
+    c: Client,
+    a: crate::Users,
+}
+impl Users {
+    pub fn grant_access(&self, grant: &GrantAccess) -> Result<UpsertResult> {
+        self.c.block(self.a.grant_access(grant))?
+    }
+    pub fn list(&self, page: u32, page_size: u32) -> Result<Page<UserAccess>> {
+        self.c.block(self.a.list(page, page_size))?
+    }
+    pub fn iter(&self) -> Iter<Rows<UserAccess>> {
+        Iter { c: self.c.clone(), stream: self.a.iter(), done: false }
+    }
+    pub fn pages(&self, page_size: u32) -> Iter<Pages<UserAccess>> {
+        Iter { c: self.c.clone(), stream: self.a.pages(page_size), done: false }
+    }
+    pub fn get(&self, username: &str) -> Result<UserAccess> {
+        self.c.block(self.a.get(username))?
+    }
+    pub fn groups(&self, only_project_groups: bool) -> Result<Groups> {
+        self.c.block(self.a.groups(only_project_groups))?
+    }
+    pub fn activate<S: AsRef<str>>(&self, usernames: &[S]) -> Result<BulkWriteResult> {
+        self.c.block(self.a.activate(usernames))?
+    }
+    pub fn deactivate<S: AsRef<str>>(&self, usernames: &[S]) -> Result<BulkWriteResult> {
+        self.c.block(self.a.deactivate(usernames))?
+    }
+    pub fn remove_access<S: AsRef<str>>(&self, username: &str, projects: &[S], groups: &[S]) -> Result<StatusResponse> {
+        self.c.block(self.a.remove_access(username, projects, groups))?
+    }
+    pub fn remove_project_access<S: AsRef<str>>(&self, username: &str, project_ids: &[S]) -> Result<StatusResponse> {
+        self.c.block(self.a.remove_project_access(username, project_ids))?
+    }
+}
+
+pub struct Health {
+    c: Client,
+    a: crate::Health,
+}
+impl Health {
+    pub fn liveness(&self) -> Result<Liveness> {
+        self.c.block(self.a.liveness())?
+    }
+    pub fn readiness(&self) -> Result<Readiness> {
+        self.c.block(self.a.readiness())?
+    }
+}

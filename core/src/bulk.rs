@@ -1,0 +1,81 @@
+//! Bulk writes of any size: split into requests within the API's limits, sent with bounded
+//! concurrency (under the client's rate limit), merged in input order. When a request fails,
+//! no further request starts, and the error carries a [`BulkReport`] that says which input
+//! items were written, which were not, and which may have been.
+
+use std::future::Future;
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::StreamExt;
+
+use crate::error::{BulkReport, Error, Result, WriteState};
+
+/// Runs `send` for each chunk of `0..total` (at most `chunk` items each), at most
+/// `concurrency` at a time; returns the chunk answers in input order.
+pub(crate) async fn run<O, F, Fut>(total: usize, chunk: usize, concurrency: usize, send: F) -> Result<Vec<O>>
+where
+    F: Fn(Range<usize>, Arc<AtomicBool>) -> Fut,
+    Fut: Future<Output = Result<O>>,
+{
+    let ranges: Vec<Range<usize>> = (0..total).step_by(chunk.max(1)).map(|s| s..(s + chunk).min(total)).collect();
+    let abort = Arc::new(AtomicBool::new(false));
+    let mut outcomes: Vec<(usize, Option<Result<O>>)> = futures_util::stream::iter(ranges.iter().cloned().enumerate())
+        .map(|(i, r)| {
+            let abort = abort.clone();
+            let fut = send(r, abort.clone());
+            async move {
+                if abort.load(Ordering::Relaxed) {
+                    return (i, None);
+                }
+                let res = fut.await;
+                if res.is_err() {
+                    abort.store(true, Ordering::Relaxed);
+                }
+                (i, Some(res))
+            }
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    outcomes.sort_by_key(|(i, _)| *i);
+    if outcomes.iter().all(|(_, o)| matches!(o, Some(Ok(_)))) {
+        return Ok(outcomes.into_iter().filter_map(|(_, o)| o.and_then(Result::ok)).collect());
+    }
+    let mut slices: Vec<(Range<usize>, WriteState)> = Vec::with_capacity(ranges.len());
+    let mut first_error: Option<Error> = None;
+    for ((_, outcome), range) in outcomes.into_iter().zip(ranges) {
+        let state = match outcome {
+            Some(Ok(_)) => WriteState::Written,
+            None => WriteState::NotWritten,
+            Some(Err(e)) => {
+                let state = state_of(&e);
+                // The cause to report: the first real failure in input order, not the
+                // "not sent because of another failure" of chunks that were stopped.
+                if !e.is_skipped() && first_error.is_none() {
+                    first_error = Some(e);
+                }
+                state
+            }
+        };
+        match slices.last_mut() {
+            Some((r, s)) if *s == state && r.end == range.start => r.end = range.end,
+            _ => slices.push((range, state)),
+        }
+    }
+    let mut err = first_error.unwrap_or_else(|| Error::invalid_input("bulk operation stopped"));
+    err.set_bulk(BulkReport { total, slices });
+    Err(err)
+}
+
+/// What a failed request tells about its rows: a 4xx answer or a failure before sending means
+/// not written; anything else (5xx, timeout, broken answer) leaves it unknown.
+fn state_of(e: &Error) -> WriteState {
+    match e.status() {
+        Some(s) if (400..500).contains(&s) => WriteState::NotWritten,
+        Some(_) => WriteState::Unknown,
+        None if !e.maybe_sent() => WriteState::NotWritten,
+        None => WriteState::Unknown,
+    }
+}

@@ -1,0 +1,343 @@
+//! Pages, list options, and streams that walk every page with a bounded prefetch.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_util::Stream;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::mpsc;
+
+use crate::config::defaults;
+use crate::error::{Error, ErrorKind, Result};
+use crate::filter::Filter;
+
+/// One page of a list. `total` and `total_pages` are `None` when the server answered a bare
+/// array (REFERENCE.md §13 C1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: Option<u64>,
+    pub page: u32,
+    pub page_size: u32,
+    pub total_pages: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// Whether another page may follow: `page < totalPages` when the server said, otherwise a
+    /// full page (a short or empty one is the last).
+    pub fn has_next(&self) -> bool {
+        if self.rows.is_empty() {
+            return false;
+        }
+        match self.total_pages {
+            Some(tp) => u64::from(self.page) < tp,
+            None => self.rows.len() >= self.page_size as usize,
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    /// The same page with every row converted.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { rows: self.rows.into_iter().map(f).collect(), total: self.total, page: self.page, page_size: self.page_size, total_pages: self.total_pages }
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows.into_iter()
+    }
+}
+
+fn invalid(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::InvalidResponse, format!("{what}: unexpected answer: {e}"))
+}
+
+/// Reads a list answer in either shape: `{rows,total,page,pageSize,totalPages}` or `[...]`.
+pub(crate) fn parse_page<T: DeserializeOwned>(body: &[u8], page: u32, page_size: u32, what: &str) -> Result<Page<T>> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Obj<T> {
+        rows: Vec<T>,
+        total: Option<u64>,
+        page: Option<u32>,
+        page_size: Option<u32>,
+        total_pages: Option<u64>,
+    }
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => {
+            let rows: Vec<T> = serde_json::from_slice(body).map_err(|e| invalid(what, e))?;
+            Ok(Page { rows, total: None, page, page_size, total_pages: None })
+        }
+        Some(b'{') => {
+            let o: Obj<T> = serde_json::from_slice(body).map_err(|e| invalid(what, e))?;
+            Ok(Page {
+                rows: o.rows,
+                total: o.total,
+                page: o.page.unwrap_or(page),
+                page_size: o.page_size.unwrap_or(page_size),
+                total_pages: o.total_pages.or_else(|| o.total.map(|t| t.div_ceil(u64::from(o.page_size.unwrap_or(page_size).max(1))))),
+            })
+        }
+        _ => Err(invalid(what, "expected a JSON array or object")),
+    }
+}
+
+/// A filter: built with [`Filter`], or a raw string in the API's grammar (REFERENCE.md §11).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterArg {
+    Built(Filter),
+    Raw(String),
+}
+
+impl From<Filter> for FilterArg {
+    fn from(f: Filter) -> Self {
+        FilterArg::Built(f)
+    }
+}
+impl From<&str> for FilterArg {
+    fn from(s: &str) -> Self {
+        FilterArg::Raw(s.to_string())
+    }
+}
+impl From<String> for FilterArg {
+    fn from(s: String) -> Self {
+        FilterArg::Raw(s)
+    }
+}
+
+/// Options of master/module `list` and `iter`. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListOptions {
+    /// 1-based page (default 1; for `iter`, the page to start from).
+    pub page: Option<u32>,
+    /// Rows per page, 1..=1000 (default 1000).
+    pub page_size: Option<u32>,
+    /// Field to sort by; `-field` sorts descending.
+    pub sort: Option<String>,
+    /// Only records in this workflow status (e.g. `Approved`).
+    pub status: Option<String>,
+    pub filter: Option<FilterArg>,
+    /// IANA time zone (e.g. `America/Los_Angeles`); required when the filter compares dates.
+    pub local_time_zone: Option<String>,
+}
+
+impl ListOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+    pub fn sort(mut self, field: impl Into<String>) -> Self {
+        self.sort = Some(field.into());
+        self
+    }
+    /// Sorts by `field` descending (`-field`).
+    pub fn sort_desc(mut self, field: impl AsRef<str>) -> Self {
+        self.sort = Some(format!("-{}", field.as_ref()));
+        self
+    }
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    pub fn filter(mut self, f: impl Into<FilterArg>) -> Self {
+        self.filter = Some(f.into());
+        self
+    }
+    pub fn local_time_zone(mut self, tz: impl Into<String>) -> Self {
+        self.local_time_zone = Some(tz.into());
+        self
+    }
+
+    /// Checks the options and returns `(page, page_size, query)` for page `page`.
+    pub(crate) fn query(&self, page: u32) -> Result<(u32, Vec<(&'static str, String)>)> {
+        let size = self.page_size.unwrap_or(defaults::PAGE_SIZE);
+        check_paging(page, size)?;
+        let mut q = vec![("page", page.to_string()), ("pageSize", size.to_string())];
+        if let Some(s) = &self.sort {
+            crate::encode::required("sort", s)?;
+            q.push(("sort", s.clone()));
+        }
+        if let Some(s) = &self.status {
+            crate::encode::required("status", s)?;
+            q.push(("status", s.clone()));
+        }
+        let tz = match &self.local_time_zone {
+            Some(tz) => {
+                crate::encode::required("local_time_zone", tz)?;
+                Some(tz.clone())
+            }
+            None => None,
+        };
+        if let Some(f) = &self.filter {
+            let (text, dates) = match f {
+                FilterArg::Built(f) => (f.render()?, f.compares_dates()),
+                FilterArg::Raw(s) => {
+                    crate::encode::required("filter", s)?;
+                    (s.clone(), crate::filter::raw_compares_dates(s))
+                }
+            };
+            if dates && tz.is_none() {
+                return Err(Error::invalid_input(format!(
+                    "filter '{text}' compares a DATE field: set local_time_zone (an IANA name such as America/Los_Angeles), or the server may return the wrong records"
+                )));
+            }
+            q.push(("filter", text));
+        }
+        if let Some(tz) = tz {
+            q.push(("localTimeZone", tz));
+        }
+        Ok((size, q))
+    }
+
+    pub(crate) fn first_page(&self) -> u32 {
+        self.page.unwrap_or(1)
+    }
+}
+
+/// Page and page size within the API's limits (REFERENCE.md §10).
+pub(crate) fn check_paging(page: u32, size: u32) -> Result<()> {
+    if page < 1 {
+        return Err(Error::invalid_input("page must be 1 or more (pages are 1-based)"));
+    }
+    if !(1..=1000).contains(&size) {
+        return Err(Error::invalid_input(format!("page_size must be between 1 and 1000, got {size}")));
+    }
+    Ok(())
+}
+
+type Fetch<T> = Box<dyn FnMut(u32) -> Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>> + Send>;
+
+enum PagesState<T> {
+    /// Not polled yet: the task starts on the first poll, inside the caller's runtime.
+    Idle { fetch: Fetch<T>, first: u32, prefetch: usize },
+    Running { rx: mpsc::Receiver<Result<Page<T>>>, task: tokio::task::JoinHandle<()> },
+    Done,
+}
+
+/// Every page of a list, fetched by a background task that stays at most `prefetch` pages
+/// ahead. Dropping the stream stops the task.
+pub struct Pages<T> {
+    state: PagesState<T>,
+}
+
+impl<T: Send + 'static> Pages<T> {
+    pub(crate) fn new(first: u32, prefetch: usize, fetch: Fetch<T>) -> Pages<T> {
+        Pages { state: PagesState::Idle { fetch, first, prefetch: prefetch.max(1) } }
+    }
+
+    /// A stream that fails at once (bad options are reported on first poll).
+    pub(crate) fn failed(e: Error) -> Pages<T> {
+        let mut once = Some(e);
+        Pages::new(1, 1, Box::new(move |_| {
+            let e = once.take().unwrap_or_else(|| Error::invalid_input("invalid list options"));
+            Box::pin(async move { Err(e) })
+        }))
+    }
+
+    /// The rows of every page, one by one.
+    pub fn rows(self) -> Rows<T> {
+        Rows { pages: self, current: Vec::new().into_iter() }
+    }
+}
+
+impl<T> Drop for Pages<T> {
+    fn drop(&mut self) {
+        if let PagesState::Running { task, .. } = &self.state {
+            task.abort();
+        }
+    }
+}
+
+impl<T: Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let PagesState::Idle { .. } = this.state {
+            let PagesState::Idle { mut fetch, first, prefetch } = std::mem::replace(&mut this.state, PagesState::Done) else {
+                unreachable!()
+            };
+            if tokio::runtime::Handle::try_current().is_err() {
+                return Poll::Ready(Some(Err(Error::invalid_input("exto360 streams must be polled inside a tokio runtime"))));
+            }
+            let (tx, rx) = mpsc::channel(prefetch);
+            let task = tokio::spawn(async move {
+                let mut page = first;
+                loop {
+                    let res = fetch(page).await;
+                    let more = matches!(&res, Ok(p) if p.has_next());
+                    if tx.send(res).await.is_err() || !more {
+                        break;
+                    }
+                    page = match page.checked_add(1) {
+                        Some(p) => p,
+                        None => break,
+                    };
+                }
+            });
+            this.state = PagesState::Running { rx, task };
+        }
+        match &mut this.state {
+            PagesState::Running { rx, .. } => match rx.poll_recv(cx) {
+                Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
+                Poll::Ready(None) => {
+                    this.state = PagesState::Done;
+                    Poll::Ready(None)
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            _ => Poll::Ready(None),
+        }
+    }
+}
+
+/// Every row of a list, page after page (see [`Pages`]).
+pub struct Rows<T> {
+    pages: Pages<T>,
+    current: std::vec::IntoIter<T>,
+}
+
+// Neither type pins its contents: rows and pages are only moved, never pinned in place.
+impl<T> Unpin for Rows<T> {}
+impl<T> Unpin for Pages<T> {}
+
+impl<T: Send + 'static> Stream for Rows<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(row) = this.current.next() {
+                return Poll::Ready(Some(Ok(row)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Ready(Some(Ok(page))) => this.current = page.rows.into_iter(),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> Rows<T> {
+    /// Back to whole pages (rows already taken from the current page are not repeated).
+    pub fn into_pages(self) -> Pages<T> {
+        self.pages
+    }
+}

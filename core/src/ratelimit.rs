@@ -1,0 +1,25 @@
+//! The client-side rate limit: a GCRA limiter (governor) with no burst, so requests leave at
+//! most one per `1/rate` seconds and never bunch up against the server's window.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+pub struct Limiter {
+    inner: DefaultDirectRateLimiter,
+}
+
+impl Limiter {
+    /// `per_second` > 0 and finite (checked by the builder).
+    pub fn new(per_second: f64) -> Limiter {
+        let period = Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
+        let quota = Quota::with_period(period).expect("period > 0").allow_burst(NonZeroU32::MIN);
+        Limiter { inner: RateLimiter::direct(quota) }
+    }
+
+    /// Waits for the next free slot.
+    pub async fn acquire(&self) {
+        self.inner.until_ready().await;
+    }
+}
