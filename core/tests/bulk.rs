@@ -1,0 +1,111 @@
+//! Bulk writes under faults: the error says exactly which rows were written.
+mod common;
+use std::collections::HashSet;
+
+use common::*;
+use exto360::{ActOptions, ErrorKind, WriteState};
+use serde_json::{Value, json};
+
+fn rows(n: usize) -> Vec<Value> {
+    (0..n).map(|i| json!({"vendor_id": format!("V{i}"), "i": i})).collect()
+}
+
+fn stored_indices(env: &Env) -> HashSet<usize> {
+    env.stored("masters", "VENDOR").iter().map(|r| r["customFields"]["i"].as_u64().unwrap() as usize).collect()
+}
+
+#[tokio::test]
+async fn a_rejected_chunk_is_reported_not_written_and_the_rest_is_exact() {
+    let env = Env::start().await;
+    // Sequential chunks; the 3rd request is refused with a 400.
+    env.faults(json!({"kind": "status", "status": 400, "method": "POST", "skip": 2, "times": 1}));
+    let client = env.builder().bulk_concurrency(1).build().unwrap();
+    let e = client.masters("VENDOR").upsert(&rows(4500)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadRequest);
+    let b = e.bulk().expect("bulk report");
+    assert_eq!(b.total, 4500);
+    assert_eq!(b.slices, vec![(0..2000, WriteState::Written), (2000..4500, WriteState::NotWritten)]);
+    assert_eq!(stored_indices(&env), (0..2000).collect::<HashSet<_>>());
+    assert_eq!(env.requests_to("VENDOR").len(), 3, "no request after the failure");
+    assert!(e.to_string().contains("2000 of 4500 written"), "{e}");
+}
+
+#[tokio::test]
+async fn random_faults_with_concurrency_are_reported_exactly() {
+    for seed in 1..=5u64 {
+        let env = Env::start().await;
+        env.faults(json!({"kind": "status", "status": 422, "method": "POST", "probability": 0.3, "seed": seed}));
+        let client = env.builder().bulk_concurrency(4).build().unwrap();
+        let n = 9500;
+        match client.masters("VENDOR").upsert(&rows(n)).await {
+            Ok(r) => assert_eq!(r.inserted_count as usize, n),
+            Err(e) => {
+                let b = e.bulk().unwrap();
+                let written: HashSet<usize> = b.written().into_iter().collect();
+                let not_written: HashSet<usize> = b.not_written().into_iter().collect();
+                assert!(b.unknown().is_empty(), "a 4xx leaves nothing unknown");
+                assert_eq!(written.len() + not_written.len(), n);
+                assert_eq!(stored_indices(&env), written, "seed {seed}: the report matches the server's state");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn lost_answers_are_unknown_and_really_may_have_been_written() {
+    let env = Env::start().await;
+    // The 2nd request is processed but its answer cut off.
+    env.faults(json!({"kind": "truncate", "method": "POST", "skip": 1, "times": 1}));
+    let e = env.builder().bulk_concurrency(1).build().unwrap().masters("VENDOR").upsert(&rows(2500)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection);
+    let b = e.bulk().unwrap();
+    assert_eq!(b.slices, vec![(0..1000, WriteState::Written), (1000..2000, WriteState::Unknown), (2000..2500, WriteState::NotWritten)]);
+    // Unknown here did happen: the server wrote them.
+    assert_eq!(stored_indices(&env), (0..2000).collect::<HashSet<_>>());
+}
+
+#[tokio::test]
+async fn a_server_error_mid_way_leaves_that_chunk_unknown() {
+    let env = Env::start().await;
+    env.faults(json!({"kind": "status", "status": 503, "method": "POST", "skip": 1}));
+    let e = env.builder().bulk_concurrency(1).max_retries(1).build().unwrap().masters("VENDOR").upsert(&rows(3000)).await.unwrap_err();
+    assert_eq!((e.kind(), e.status()), (ErrorKind::Server, Some(503)));
+    let b = e.bulk().unwrap();
+    assert_eq!(b.written_count(), 1000);
+    assert_eq!(b.unknown(), (1000..2000).collect::<Vec<_>>());
+    assert_eq!(b.not_written(), (2000..3000).collect::<Vec<_>>());
+    assert!(b.is_partial());
+}
+
+#[tokio::test]
+async fn workflow_actions_are_split_by_100() {
+    let env = Env::start().await;
+    let client = env.client();
+    let rows: Vec<Value> = (0..250).map(|i| json!({"ref_no": format!("B{i}")})).collect();
+    let created = client.modules("CUSTOMMODULE").upsert(&rows, "johndoe@exto360.com").await.unwrap();
+    env.emu.clear_journal();
+    let out = client.workflow("CUSTOMMODULE").act(&created.inserted_ids, &ActOptions::new("Submit", "johndoe@exto360.com")).await.unwrap();
+    assert_eq!(out.len(), 250);
+    let ids: Vec<&str> = out.iter().map(|r| r.record_id.as_str()).collect();
+    assert_eq!(ids, created.inserted_ids.iter().map(String::as_str).collect::<Vec<_>>(), "results in input order");
+    let mut sizes: Vec<usize> = env.journal().iter().map(|e| e["body"].as_array().unwrap().len()).collect();
+    sizes.sort();
+    assert_eq!(sizes, vec![50, 100, 100]);
+    let e = &env.journal()[0];
+    assert_eq!(param(e, "actionName").as_deref(), Some("Submit"));
+    assert_eq!(param(e, "userName").as_deref(), Some("johndoe@exto360.com"));
+    assert!(env.stored("modules", "CUSTOMMODULE").iter().filter(|r| r["status"] == "Submitted").count() >= 250);
+}
+
+#[tokio::test]
+async fn activate_and_deactivate_any_number_of_users() {
+    let env = Env::start().await;
+    let mut names: Vec<String> = (0..2100).map(|i| format!("nobody{i}@x.com")).collect();
+    names.push("johndoe@exto360.com".into());
+    let res = env.client().users().deactivate(&names).await.unwrap();
+    assert_eq!((res.ok, res.n_matched, res.n_modified), (1, 1, 1));
+    assert_eq!(env.journal().len(), 3);
+    assert!(env.journal().iter().all(|e| e["method"] == "PATCH" && e["path"] == "/api/v1/user/deactivate-users"));
+    let res = env.client().users().activate(&["JohnDoe@exto360.com"]).await.unwrap();
+    assert_eq!(res.n_modified, 1);
+}

@@ -1,0 +1,137 @@
+//! Configuration from the environment, the client-side rate limit, and the blocking client.
+mod common;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::*;
+use exto360::{ClientBuilder, ErrorKind, ListOptions};
+use exto360_emulator::{Emulator, Settings};
+use serde_json::json;
+
+// Environment variables are process-wide; tests that set them take turns.
+static ENV_LOCK: Mutex<()> = Mutex::new(());
+
+fn clear_env() {
+    for v in ["EXTO360_TOKEN", "EXTO360_BASE_URL", "EXTO360_PROJECT_ID", "EXTO360_TENANT_ID", "EXTO360_WORKSPACE_ID", "EXTO360_TIMEOUT", "EXTO360_MAX_RETRIES", "EXTO360_RATE_LIMIT"] {
+        // SAFETY: serialized by ENV_LOCK; no other thread of this test binary reads these.
+        unsafe { std::env::remove_var(v) };
+    }
+}
+
+fn set(k: &str, v: &str) {
+    // SAFETY: as above.
+    unsafe { std::env::set_var(k, v) };
+}
+
+#[tokio::test]
+async fn from_env_reads_every_variable() {
+    let env = Env::start().await;
+    let _g = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    clear_env();
+    set("EXTO360_TOKEN", &env.emu.token());
+    set("EXTO360_BASE_URL", &format!("{}/data", env.emu.url()));
+    set("EXTO360_PROJECT_ID", "Vx6-j2Z");
+    set("EXTO360_TENANT_ID", "cwWdTZK");
+    set("EXTO360_WORKSPACE_ID", "ws1");
+    set("EXTO360_TIMEOUT", "2.5");
+    set("EXTO360_MAX_RETRIES", "0");
+    set("EXTO360_RATE_LIMIT", "off");
+    let client = exto360::Client::from_env().unwrap();
+    clear_env();
+    env.faults(json!({"kind": "status", "status": 503, "times": 1}));
+    let e = client.masters("LOCATION").list(&ListOptions::new()).await.unwrap_err();
+    assert_eq!(e.retries(), 0, "EXTO360_MAX_RETRIES=0");
+    client.masters("LOCATION").list(&ListOptions::new()).await.unwrap();
+    let j = env.journal();
+    let h = &j[1]["headers"];
+    assert_eq!(j[1]["path"], "/data/api/v1/master-record/LOCATION");
+    assert_eq!(h["x-project-id"], "Vx6-j2Z");
+    assert_eq!(h["x-tenant-id"], "cwWdTZK");
+    assert_eq!(h["x-workspace-id"], "ws1");
+    let dbg = format!("{client:?}");
+    assert!(dbg.contains("rate_limit: None"), "{dbg}");
+}
+
+#[test]
+fn malformed_env_values_name_the_variable() {
+    let _g = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    for (var, val) in [("EXTO360_TIMEOUT", "soon"), ("EXTO360_MAX_RETRIES", "-1"), ("EXTO360_RATE_LIMIT", "fast")] {
+        clear_env();
+        set("EXTO360_TOKEN", "t");
+        set(var, val);
+        let e = exto360::Client::from_env().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.message().contains(var), "{e}");
+    }
+    clear_env();
+    let e = exto360::Client::from_env().unwrap_err();
+    assert!(e.message().contains("EXTO360_TOKEN"), "{e}");
+    // Explicit settings override the environment.
+    set("EXTO360_TOKEN", "from-env");
+    set("EXTO360_PROJECT_ID", "envproj");
+    let c = ClientBuilder::from_env().project_id("explicit").build().unwrap();
+    assert_eq!(c.project_id(), Some("explicit"));
+    clear_env();
+}
+
+#[tokio::test]
+async fn the_client_keeps_to_3_requests_per_second_against_a_3_rps_server() {
+    let env = Env::with(Emulator::builder().settings(Settings::default())).await;
+    let client = env.builder().rate_limit(Some(3.0)).build().unwrap();
+    let clone = client.with_project("Vx6-j2Z").unwrap();
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let c = if i % 2 == 0 { client.clone() } else { clone.clone() };
+        tasks.push(tokio::spawn(async move { c.masters("LOCATION").list(&ListOptions::new()).await.map(|p| p.rows.len()) }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let elapsed = start.elapsed();
+    // 10 requests at 3/s, shared by the clones: the last leaves after ~3 s.
+    assert!(elapsed >= Duration::from_millis(2900), "{elapsed:?}");
+    let statuses: Vec<u64> = env.journal().iter().map(|e| e["status"].as_u64().unwrap()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "no 429 from the server: {statuses:?}");
+}
+
+#[test]
+fn the_blocking_client_works_from_several_threads() {
+    let emu = Emulator::builder().rate_limit(None).spawn().unwrap();
+    let client = exto360::blocking::Client::from_builder(exto360::Client::builder().base_url(emu.url()).token(emu.token()).rate_limit(None)).unwrap();
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let c = client.clone();
+            std::thread::spawn(move || {
+                let code = format!("T{i}");
+                c.masters("VENDOR").upsert(&[json!({"vendor_id": code})]).unwrap();
+                let rows: Vec<_> = c.masters("LOCATION").iter(ListOptions::new().page_size(2)).collect::<Result<_, _>>().unwrap();
+                rows.len()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 6);
+    }
+    let page = client.masters("VENDOR").list(&ListOptions::new()).unwrap();
+    assert_eq!(page.rows.len(), 8);
+    assert!(client.health().readiness().unwrap().ok);
+    let e = client.masters("NOPE").list(&ListOptions::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    // An error ends a blocking iteration.
+    let mut it = client.masters("NOPE").iter(ListOptions::new());
+    assert!(it.next().unwrap().is_err());
+    assert!(it.next().is_none());
+    emu.stop();
+}
+
+#[tokio::test]
+async fn the_blocking_client_refuses_to_block_inside_a_runtime() {
+    let env = Env::start().await;
+    let b = env.builder();
+    let client = tokio::task::spawn_blocking(move || exto360::blocking::Client::from_builder(b).unwrap()).await.unwrap();
+    let e = client.masters("LOCATION").list(&ListOptions::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(e.message().contains("inside an async runtime"));
+    drop(client); // dropping its runtime here must not panic either
+}
