@@ -22,8 +22,13 @@ test: toolchain test-rust conformance
 test-rust:
 	$(CARGO) test --workspace
 
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+EXECS := --exec rust=$(TARGET_DIR)/debug/conformance-rust
+
+## The shared conformance suite in every language built so far (case × language matrix).
 conformance: toolchain
-	$(CARGO) run -q -p exto360-conformance --bin conformance -- --cases tests/conformance/cases
+	$(CARGO) build -q -p exto360-conformance --bins
+	$(TARGET_DIR)/debug/conformance --cases tests/conformance/cases $(EXECS)
 
 ## The SDK's main job against the embedded emulator, in every language built so far.
 demo: toolchain

@@ -27,6 +27,10 @@ pub struct FaultSpec {
     /// Path prefix to match, without the `/data` prefix, e.g. `/api/v1/master-record/LOCATION`.
     #[serde(default)]
     pub path: Option<String>,
+    /// Only requests whose body contains this text (targets one chunk of a bulk write,
+    /// whatever order the chunks arrive in).
+    #[serde(default)]
+    pub body_contains: Option<String>,
     #[serde(default)]
     pub status: Option<u16>,
     /// `Retry-After` seconds to send with a status fault.
@@ -81,7 +85,7 @@ impl ActiveFault {
     }
 
     /// Whether this fault hits a request; counts it either way.
-    pub fn fires(&mut self, method: &str, path: &str) -> bool {
+    pub fn fires(&mut self, method: &str, path: &str, body: &[u8]) -> bool {
         if let Some(m) = &self.spec.method {
             if !m.eq_ignore_ascii_case(method) {
                 return false;
@@ -89,6 +93,11 @@ impl ActiveFault {
         }
         if let Some(p) = &self.spec.path {
             if !path.starts_with(p.as_str()) {
+                return false;
+            }
+        }
+        if let Some(needle) = &self.spec.body_contains {
+            if !body.windows(needle.len().max(1)).any(|w| w == needle.as_bytes()) {
                 return false;
             }
         }

@@ -334,7 +334,7 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     {
         let mut faults = lock(&shared.faults);
         for f in faults.iter_mut() {
-            if !f.fires(&method, &api_path) {
+            if !f.fires(&method, &api_path, &bytes) {
                 continue;
             }
             match f.spec.kind {

@@ -1,0 +1,394 @@
+//! The conformance driver: one emulator, every case, every language's executor; compares the
+//! requests on the wire (the emulator's journal) and the normalized results, and prints a
+//! case × language matrix. Any mismatch makes the exit status non-zero.
+//!
+//! `conformance --cases DIR [--exec LANG=COMMAND]... [--only SUBSTRING]`
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use exto360_emulator::{Dataset, Emulator, FaultSpec, Settings};
+use serde_json::{Map, Value, json};
+
+const LANGUAGES: [&str; 5] = ["rust", "python", "node", "c", "csharp"];
+const CASE_TIMEOUT: Duration = Duration::from_secs(90);
+const FROZEN_TIME: &str = "2025-02-27T02:20:06.958Z";
+
+struct Case {
+    file: String,
+    name: String,
+    body: Value,
+}
+
+fn load_cases(dir: &PathBuf) -> Vec<Case> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: invalid JSON: {e}", f.display()));
+        let file = f.file_name().unwrap().to_string_lossy().to_string();
+        for c in v["cases"].as_array().unwrap_or_else(|| panic!("{file}: no \"cases\" array")) {
+            let name = c["name"].as_str().unwrap_or_else(|| panic!("{file}: a case has no name")).to_string();
+            out.push(Case { file: file.clone(), name, body: c.clone() });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &out {
+        assert!(seen.insert(c.name.clone()), "duplicate case name {}", c.name);
+    }
+    out
+}
+
+/// A running executor: one process, one case per line.
+struct Executor {
+    child: Child,
+    stdin: ChildStdin,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Executor {
+    fn start(cmd: &str) -> std::io::Result<Executor> {
+        let mut child = Command::new("sh").arg("-c").arg(cmd).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn()?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout: ChildStdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Executor { child, stdin, lines: rx })
+    }
+
+    fn call(&mut self, msg: &Value) -> Result<Value, String> {
+        writeln!(self.stdin, "{msg}").and_then(|_| self.stdin.flush()).map_err(|e| format!("executor stdin: {e}"))?;
+        let deadline = Instant::now() + CASE_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    // Executors may print other lines (warnings); answers are JSON with our id.
+                    if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                        if v.get("id") == msg.get("id") {
+                            return Ok(v);
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => return Err("executor timed out".into()),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err("executor exited".into()),
+            }
+        }
+    }
+}
+
+impl Drop for Executor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Expands `{"$repeat": {"count": n, "template": T}}` (every `{i}` in strings of T becomes the
+/// index, `"$i"` the index as a number) and `{"$recordId": {"module": M, "index": k}}`.
+fn resolve(v: &Value, emu: &Emulator) -> Value {
+    match v {
+        Value::Object(o) if o.contains_key("$repeat") => {
+            let spec = &o["$repeat"];
+            let n = spec["count"].as_u64().unwrap_or(0) as usize;
+            Value::Array((0..n).map(|i| instantiate(&spec["template"], i)).collect())
+        }
+        Value::Object(o) if o.contains_key("$recordIds") => {
+            let spec = &o["$recordIds"];
+            let module = spec["module"].as_str().unwrap_or_default();
+            let from = spec["from"].as_u64().unwrap_or(0) as usize;
+            let count = spec["count"].as_u64().unwrap_or(0) as usize;
+            let world = emu.shared().world();
+            let ids = world.tenants[0].modules.get(module).map(|m| m.records.iter().skip(from).take(count).map(|r| Value::String(r.oid.clone())).collect()).unwrap_or_default();
+            Value::Array(ids)
+        }
+        Value::Object(o) if o.contains_key("$recordId") => {
+            let spec = &o["$recordId"];
+            let module = spec["module"].as_str().unwrap_or_default();
+            let index = spec["index"].as_u64().unwrap_or(0) as usize;
+            let world = emu.shared().world();
+            let id = world.tenants[0].modules.get(module).and_then(|m| m.records.get(index)).map(|r| r.oid.clone());
+            id.map(Value::String).unwrap_or(Value::Null)
+        }
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), resolve(v, emu))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(|v| resolve(v, emu)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn instantiate(t: &Value, i: usize) -> Value {
+    match t {
+        Value::String(s) if s == "$i" => json!(i),
+        Value::String(s) => Value::String(s.replace("{i}", &i.to_string())),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), instantiate(v, i))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(|v| instantiate(v, i)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Compares an expectation with what happened. `"$any"` matches anything, `{"$len": n}` an
+/// array of n items, `{"$contains": "text"}` a string containing it; numbers compare by
+/// value; a key missing on one side equals `null` on the other. With `subset`, keys the
+/// expectation does not name are ignored.
+fn check(exp: &Value, act: &Value, subset: bool, at: &str) -> Result<(), String> {
+    match exp {
+        Value::String(s) if s == "$any" => Ok(()),
+        Value::Object(o) if o.len() == 1 && o.contains_key("$len") => match act {
+            Value::Array(a) if Some(a.len() as u64) == o["$len"].as_u64() => Ok(()),
+            _ => Err(format!("{at}: expected an array of {} items, got {}", o["$len"], short(act))),
+        },
+        Value::Object(o) if o.len() == 1 && o.contains_key("$contains") => match act {
+            Value::String(s) if s.contains(o["$contains"].as_str().unwrap_or_default()) => Ok(()),
+            _ => Err(format!("{at}: expected text containing {}, got {}", o["$contains"], short(act))),
+        },
+        Value::Object(eo) => {
+            let empty = Map::new();
+            let ao = match act {
+                Value::Object(ao) => ao,
+                Value::Null => &empty,
+                _ => return Err(format!("{at}: expected an object, got {}", short(act))),
+            };
+            for (k, ev) in eo {
+                check(ev, ao.get(k).unwrap_or(&Value::Null), subset, &format!("{at}.{k}"))?;
+            }
+            if !subset {
+                for (k, av) in ao {
+                    if !eo.contains_key(k) && !av.is_null() {
+                        return Err(format!("{at}.{k}: unexpected {}", short(av)));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Value::Array(ea) => match act {
+            Value::Array(aa) if aa.len() == ea.len() => {
+                ea.iter().zip(aa).enumerate().try_for_each(|(i, (e, a))| check(e, a, subset, &format!("{at}[{i}]")))
+            }
+            _ => Err(format!("{at}: expected {} items, got {}", ea.len(), short(act))),
+        },
+        Value::Number(n) => match act.as_f64() {
+            Some(a) if n.as_f64() == Some(a) => Ok(()),
+            _ => Err(format!("{at}: expected {n}, got {}", short(act))),
+        },
+        _ if exp == act => Ok(()),
+        _ => Err(format!("{at}: expected {}, got {}", short(exp), short(act))),
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 160 { format!("{}…", &s[..s.char_indices().nth(160).map(|(i, _)| i).unwrap_or(s.len())]) } else { s }
+}
+
+/// The journal entry in the normal form of expected requests.
+fn wire(entry: &Value) -> Value {
+    let params: Map<String, Value> = entry["params"]
+        .as_array()
+        .map(|ps| ps.iter().map(|p| (p[0].as_str().unwrap_or_default().to_string(), p[1].clone())).collect())
+        .unwrap_or_default();
+    json!({ "method": entry["method"], "path": entry["path"], "params": params, "headers": entry["headers"], "body": entry["body"], "status": entry["status"] })
+}
+
+fn check_request(exp: &Value, act: &Value, at: &str) -> Result<(), String> {
+    for key in ["method", "path"] {
+        check(&exp[key], &act[key], false, &format!("{at}.{key}"))?;
+    }
+    // Params: exactly these (a request must not carry parameters the case does not expect).
+    check(exp.get("params").unwrap_or(&json!({})), &act["params"], false, &format!("{at}.params"))?;
+    if let Some(h) = exp.get("headers") {
+        check(h, &act["headers"], true, &format!("{at}.headers"))?;
+    }
+    if let Some(b) = exp.get("body") {
+        check(b, &act["body"], false, &format!("{at}.body"))?;
+    }
+    if let Some(s) = exp.get("status") {
+        check(s, &act["status"], false, &format!("{at}.status"))?;
+    }
+    Ok(())
+}
+
+fn dataset_for(setup: &Value) -> Dataset {
+    let mut d = match &setup["dataset"] {
+        Value::Object(_) => serde_json::from_value(setup["dataset"].clone()).expect("setup.dataset is a valid dataset"),
+        _ => Dataset::demo(),
+    };
+    for g in setup["generate"].as_array().into_iter().flatten() {
+        let count = g["count"].as_u64().unwrap_or(0) as usize;
+        if let Some(module) = g["module"].as_str() {
+            if let Some(m) = d.tenants[0].modules.iter_mut().find(|m| m.name == module) {
+                m.generate = Some(exto360_emulator::dataset::GenerateSeed { count, ..Default::default() });
+            }
+        } else {
+            let seed = json!({"name": g["master"], "unique": ["code"], "generate": {"count": count}});
+            d.tenants[0].masters.push(serde_json::from_value(seed).expect("generate spec"));
+        }
+    }
+    d
+}
+
+fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result<(), String> {
+    let b = &case.body;
+    let setup = &b["setup"];
+    emu.shared().load(dataset_for(setup)).map_err(|e| format!("setup: {e}"))?;
+    let mut settings = Settings { rate_limit: None, frozen_time: Some(FROZEN_TIME.into()), ..Default::default() };
+    if let Some(s) = setup.get("settings") {
+        let mut cur = serde_json::to_value(&settings).unwrap();
+        for (k, v) in s.as_object().into_iter().flatten() {
+            cur[k] = v.clone();
+        }
+        settings = serde_json::from_value(cur).map_err(|e| format!("setup.settings: {e}"))?;
+    }
+    emu.shared().set_settings(settings).map_err(|e| format!("setup.settings: {e}"))?;
+    let faults: Vec<FaultSpec> = serde_json::from_value(setup.get("faults").cloned().unwrap_or(json!([]))).map_err(|e| format!("setup.faults: {e}"))?;
+    emu.set_faults(faults).map_err(|e| format!("setup.faults: {e}"))?;
+    emu.clear_journal();
+
+    let mut client = json!({ "baseUrl": emu.url(), "token": emu.token(), "rateLimit": null, "maxRetries": 3 });
+    for (k, v) in b["client"].as_object().into_iter().flatten() {
+        client[k] = v.clone();
+    }
+    let msg = json!({ "id": id, "client": client, "op": b["op"], "args": resolve(&b["args"], emu) });
+    let reply = exec.call(&msg)?;
+    let journal: Vec<Value> = emu.journal().iter().map(wire).collect();
+    let expect = &resolve(&b["expect"], emu);
+
+    if let Some(reqs) = expect.get("requests").and_then(Value::as_array) {
+        if reqs.len() != journal.len() {
+            return Err(format!(
+                "expected {} requests, saw {}: {}",
+                reqs.len(),
+                journal.len(),
+                journal.iter().map(|j| format!("{} {}", j["method"].as_str().unwrap_or(""), j["path"].as_str().unwrap_or(""))).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if expect["requestsAnyOrder"].as_bool().unwrap_or(false) {
+            let mut left: Vec<&Value> = journal.iter().collect();
+            for (i, r) in reqs.iter().enumerate() {
+                let pos = left.iter().position(|a| check_request(r, a, "").is_ok()).ok_or_else(|| {
+                    let why = left.iter().map(|a| check_request(r, a, &format!("request {i}")).unwrap_err()).next().unwrap_or_default();
+                    format!("no request matches expected request {i}: {why}")
+                })?;
+                left.remove(pos);
+            }
+        } else {
+            for (i, (r, a)) in reqs.iter().zip(&journal).enumerate() {
+                check_request(r, a, &format!("request {i}"))?;
+            }
+        }
+    }
+    if let Some(n) = expect.get("requestCount").and_then(Value::as_u64) {
+        if journal.len() as u64 != n {
+            return Err(format!("expected {n} requests, saw {}", journal.len()));
+        }
+    }
+    let subset = expect["resultSubset"].as_bool().unwrap_or(false);
+    match (expect.get("error"), reply.get("error"), reply.get("ok")) {
+        (Some(e), Some(a), _) => check(e, a, true, "error"),
+        (Some(_), None, ok) => Err(format!("expected an error, got result {}", short(ok.unwrap_or(&Value::Null)))),
+        (None, Some(a), _) => Err(format!("unexpected error: {}", short(a))),
+        (None, None, Some(ok)) => match expect.get("result") {
+            Some(r) => check(r, ok, subset, "result"),
+            None => Ok(()),
+        },
+        (None, None, None) => Err(format!("executor answered neither ok nor error: {}", short(&reply))),
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut cases_dir = PathBuf::from("tests/conformance/cases");
+    let mut execs: BTreeMap<String, String> = BTreeMap::new();
+    let mut only: Option<String> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--cases" => cases_dir = PathBuf::from(args.next().expect("--cases DIR")),
+            "--exec" => {
+                let spec = args.next().expect("--exec LANG=COMMAND");
+                let (lang, cmd) = spec.split_once('=').expect("--exec LANG=COMMAND");
+                execs.insert(lang.to_string(), cmd.to_string());
+            }
+            "--only" => only = args.next(),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    let cases: Vec<Case> = load_cases(&cases_dir).into_iter().filter(|c| only.as_ref().is_none_or(|o| c.name.contains(o.as_str()))).collect();
+    let emu = Emulator::builder().rate_limit(None).spawn().expect("emulator starts");
+
+    let mut results: BTreeMap<(usize, &str), Result<(), String>> = BTreeMap::new();
+    let mut id = 0u64;
+    for lang in LANGUAGES {
+        let Some(cmd) = execs.get(lang) else { continue };
+        let started = Instant::now();
+        let mut exec = match Executor::start(cmd) {
+            Ok(e) => e,
+            Err(e) => {
+                for i in 0..cases.len() {
+                    results.insert((i, lang), Err(format!("cannot start executor: {e}")));
+                }
+                continue;
+            }
+        };
+        for (i, case) in cases.iter().enumerate() {
+            id += 1;
+            let r = run_case(case, &mut exec, &emu, id);
+            if let Err(e) = &r {
+                if e.starts_with("executor") {
+                    exec = Executor::start(cmd).expect("executor restarts");
+                }
+            }
+            results.insert((i, lang), r);
+        }
+        eprintln!("conformance: {lang}: {} cases in {:.1} s", cases.len(), started.elapsed().as_secs_f64());
+    }
+
+    let width = cases.iter().map(|c| c.name.len()).max().unwrap_or(4).max(4);
+    let mut out = String::new();
+    out.push_str(&format!("{:width$}  {}\n", "case", LANGUAGES.map(|l| format!("{l:7}")).join(" ")));
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let cells: Vec<String> = LANGUAGES
+            .iter()
+            .map(|l| match results.get(&(i, *l)) {
+                None => "absent ".to_string(),
+                Some(Ok(())) => "pass   ".to_string(),
+                Some(Err(e)) => {
+                    failures.push(format!("{} [{}] ({}): {e}", case.name, l, case.file));
+                    "FAIL   ".to_string()
+                }
+            })
+            .collect();
+        out.push_str(&format!("{:width$}  {}\n", case.name, cells.join(" ")));
+    }
+    let totals: Vec<String> = LANGUAGES
+        .iter()
+        .map(|l| {
+            let ran: Vec<_> = (0..cases.len()).filter_map(|i| results.get(&(i, *l))).collect();
+            if ran.is_empty() { format!("{l}: absent") } else { format!("{l}: {}/{} pass", ran.iter().filter(|r| r.is_ok()).count(), ran.len()) }
+        })
+        .collect();
+    println!("{out}\n{} cases — {}", cases.len(), totals.join(", "));
+    emu.stop();
+    if !failures.is_empty() {
+        eprintln!("\nFailures:");
+        for f in &failures {
+            eprintln!("  {f}");
+        }
+        std::process::exit(1);
+    }
+}
