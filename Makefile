@@ -4,6 +4,7 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: all build test test-rust conformance demo bench emulator toolchain clean-bench
@@ -22,7 +23,6 @@ test: toolchain test-rust conformance
 test-rust:
 	$(CARGO) test --workspace
 
-TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 EXECS := --exec rust=$(TARGET_DIR)/debug/conformance-rust
 
 ## The shared conformance suite in every language built so far (case × language matrix).
@@ -36,7 +36,9 @@ demo: toolchain
 
 ## Benchmarks print figures; they never fail on time.
 bench: toolchain
-	$(CARGO) run -q --release -p exto360-bench --bin emulator
+	$(CARGO) build -q --release -p exto360-bench -p exto360-emulator
+	$(TARGET_DIR)/release/emulator
+	$(TARGET_DIR)/release/core all
 
 ## Run the emulator in the foreground with the demo dataset (Ctrl-C to stop).
 emulator: toolchain

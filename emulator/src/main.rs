@@ -60,10 +60,16 @@ async fn main() {
         builder = builder.token(t.clone());
     }
     let emu = builder.start().await.unwrap_or_else(|e| fail(format!("cannot start: {e}")));
-    // The first line is the contract: scripts read the URL from it.
-    println!("listening on {}", emu.url());
-    println!("token: {}", emu.token());
-    println!("admin API: {}/__emulator/", emu.url());
+    // The first line is the contract: scripts read the URL from it. A reader that closes the
+    // pipe after that line must not take the server down, so write errors are ignored.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on {}", emu.url());
+        let _ = writeln!(out, "token: {}", emu.token());
+        let _ = writeln!(out, "admin API: {}/__emulator/", emu.url());
+        let _ = out.flush();
+    }
 
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
@@ -78,5 +84,5 @@ async fn main() {
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
     emu.shutdown().await;
-    eprintln!("exto360-emulator: stopped");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), b"exto360-emulator: stopped\n");
 }

@@ -14,6 +14,7 @@ fn binary_prints_its_url_serves_demo_data_and_stops_on_sigterm() {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
+    drop(out); // a reader that stops after the first line must not stop the server
     let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -11,41 +11,27 @@ fn main() {
     let mut data = Dataset::demo();
     data.tenants[0].masters.push(serde_json::from_value(json!({"name": "BIG", "unique": ["code"], "generate": {"count": 100_000}})).unwrap());
     let settings = exto360_emulator::Settings { rate_limit: None, journal_limit: 0, ..Default::default() };
-    // The emulator runs on its own runtime thread(s); the client below waits for each answer,
-    // so one request is in flight at a time and the server uses one core at a time.
+    // One request in flight at a time: the server uses one core at a time.
     let emu = Emulator::builder().dataset(data).settings(settings).spawn().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let http = reqwest::Client::new();
-    let url = emu.url();
-    let token = emu.token();
+    let (url, token) = (emu.url(), emu.token());
 
     rt.block_on(async {
         let pages = 100u32;
         let start = Instant::now();
         let mut bytes = 0usize;
         for p in 0..pages {
-            let page = p % 100 + 1;
-            let b = http
-                .get(format!("{url}/api/v1/master-record/BIG?page={page}&pageSize=1000"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let b = http.get(format!("{url}/api/v1/master-record/BIG?page={}&pageSize=1000", p + 1)).bearer_auth(&token).send().await.unwrap().bytes().await.unwrap();
             bytes += b.len();
         }
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "emulator serve:  {} pages of 1000 in {:.2} s → {:.0} records/s ({:.1} ms/page, {:.0} KiB/page)",
-            pages,
-            secs,
+            "emulator serve:  {pages} pages of 1000 in {secs:.2} s → {:.0} records/s ({:.1} ms/page, {:.0} KiB/page; target ≥ 50,000 records/s)",
             f64::from(pages) * 1000.0 / secs,
             secs * 1000.0 / f64::from(pages),
             bytes as f64 / f64::from(pages) / 1024.0
         );
-
         let batches = 30u32;
         let start = Instant::now();
         for b in 0..batches {
@@ -55,9 +41,7 @@ fn main() {
         }
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "emulator ingest: {} upserts of 1000 in {:.2} s → {:.0} records/s ({:.1} ms/request)",
-            batches,
-            secs,
+            "emulator ingest: {batches} upserts of 1000 in {secs:.2} s → {:.0} records/s ({:.1} ms/request)",
             f64::from(batches) * 1000.0 / secs,
             secs * 1000.0 / f64::from(batches)
         );
