@@ -229,6 +229,11 @@ impl Filter {
         Field { name: name.into(), ty: None }
     }
 
+    /// A filter that is already known to be wrong: `render` reports `message`.
+    pub fn invalid(message: impl Into<String>) -> Filter {
+        Filter { any: vec![], error: Some(message.into()) }
+    }
+
     /// A condition from parts, checked at run time: what the bindings call.
     /// `value` is ignored for `IsBlank`/`IsNotBlank` and must be a list for `In`.
     pub fn condition(field: &str, ty: Option<FieldType>, op: Op, value: Option<FilterValue>) -> Filter {

@@ -35,6 +35,7 @@ pub mod config;
 mod encode;
 mod error;
 pub mod filter;
+pub mod json;
 mod models;
 mod paging;
 mod ratelimit;

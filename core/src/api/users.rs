@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::{MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, body, check_strings};
@@ -28,15 +29,15 @@ fn limit(n: usize, what: &str) -> Result<()> {
 
 /// `GET /user/user-access` answers `[[users]]` (mission copy of the docs), `[users]`, or a
 /// paginated object (§13 C29): all become one page.
-fn parse_users(body: &[u8], page: u32, size: u32) -> Result<Page<UserAccess>> {
+fn parse_users<T: DeserializeOwned>(body: &[u8], page: u32, size: u32) -> Result<Page<T>> {
     #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Nested(Vec<Vec<UserAccess>>),
-        Flat(Vec<UserAccess>),
-        Object { rows: Vec<UserAccess>, total: Option<u64>, #[serde(rename = "totalPages")] total_pages: Option<u64> },
+    #[serde(untagged, bound = "T: DeserializeOwned")]
+    enum Shape<T> {
+        Nested(Vec<Vec<T>>),
+        Flat(Vec<T>),
+        Object { rows: Vec<T>, total: Option<u64>, #[serde(rename = "totalPages")] total_pages: Option<u64> },
     }
-    let shape: Shape = serde_json::from_slice(body)
+    let shape: Shape<T> = serde_json::from_slice(body)
         .map_err(|e| Error::new(ErrorKind::InvalidResponse, format!("GET /api/v1/user/user-access: unexpected answer: {e}")))?;
     let (rows, total, total_pages) = match shape {
         Shape::Nested(v) => (v.into_iter().flatten().collect(), None, None),
@@ -81,7 +82,7 @@ impl Users {
         Self::fetch(&self.client, page, page_size).await
     }
 
-    async fn fetch(client: &Client, page: u32, size: u32) -> Result<Page<UserAccess>> {
+    async fn fetch<T: DeserializeOwned>(client: &Client, page: u32, size: u32) -> Result<Page<T>> {
         check_paging(page, size)?;
         let call = Call::get("api/v1/user/user-access".into()).query("page", page.to_string()).query("pageSize", size.to_string());
         let body = client.execute(&call).await?;
@@ -95,6 +96,11 @@ impl Users {
 
     /// Every page of users of `page_size` (1..=1000).
     pub fn pages(&self, page_size: u32) -> Pages<UserAccess> {
+        self.pages_as(page_size)
+    }
+
+    /// [`Users::pages`] with rows deserialized into your own type.
+    pub fn pages_as<T: DeserializeOwned + Send + 'static>(&self, page_size: u32) -> Pages<T> {
         if let Err(e) = check_paging(1, page_size) {
             return Pages::failed(e);
         }

@@ -5,8 +5,8 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use exto360::{ActOptions, Client, FieldType, Filter, FilterValue, GrantAccess, ListOptions, Op, Page, Record, Result};
-use exto360_conformance::error_json;
+use exto360::json::{error_json, filter_from_json};
+use exto360::{ActOptions, Client, GrantAccess, ListOptions, Page, Record, Result};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 
@@ -31,48 +31,13 @@ fn client(cfg: &Value) -> Result<Client> {
     b.build()
 }
 
-/// Builds a filter from its language-neutral form: a raw string, a condition
-/// `{field, type?, op, value?}`, or `{and: [..]}` / `{or: [..]}`.
+/// A raw string, or the neutral filter form built with the dynamic builder.
 fn filter(v: &Value) -> Option<exto360::FilterArg> {
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.as_str().into()),
-        other => Some(build_filter(other).into()),
+        other => Some(filter_from_json(other).into()),
     }
-}
-
-fn filter_value(v: &Value) -> Option<FilterValue> {
-    Some(match v {
-        Value::Null => return None,
-        Value::Bool(b) => FilterValue::Bool(*b),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => FilterValue::Int(i),
-            (_, Some(u)) => FilterValue::UInt(u),
-            _ => FilterValue::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => FilterValue::Text(s.clone()),
-        Value::Array(a) => FilterValue::List(a.iter().filter_map(filter_value).collect()),
-        Value::Object(_) => FilterValue::Text(v.to_string()),
-    })
-}
-
-fn build_filter(v: &Value) -> Filter {
-    let combine = |key: &str, and: bool| {
-        v[key].as_array().map(|parts| {
-            let mut it = parts.iter().map(build_filter);
-            let first = it.next().unwrap_or_else(|| Filter::condition("", None, Op::Eq, None));
-            it.fold(first, |acc, f| if and { acc.and(f) } else { acc.or(f) })
-        })
-    };
-    if let Some(f) = combine("and", true) {
-        return f;
-    }
-    if let Some(f) = combine("or", false) {
-        return f;
-    }
-    let ty = v["type"].as_str().and_then(FieldType::parse);
-    let op = v["op"].as_str().and_then(Op::parse).unwrap_or(Op::Eq);
-    Filter::condition(v["field"].as_str().unwrap_or_default(), ty, op, filter_value(&v["value"]))
 }
 
 fn list_options(a: &Value) -> ListOptions {
@@ -149,7 +114,7 @@ async fn run(op: &str, c: &Client, a: &Value) -> Result<Value> {
         }
         "users.removeAccess" => to(&c.users().remove_access(a["username"].as_str().unwrap_or_default(), &strings(&a["projects"]), &strings(&a["groups"])).await?),
         "users.removeProjectAccess" => to(&c.users().remove_project_access(a["username"].as_str().unwrap_or_default(), &strings(&a["projectIds"])).await?),
-        "filter.render" => json!(build_filter(&a["filter"]).render()?),
+        "filter.render" => json!(filter_from_json(&a["filter"]).render()?),
         other => return Err(exto360::Error::invalid_input(format!("unknown operation '{other}'"))),
     })
 }
