@@ -28,21 +28,28 @@ fn limit(n: usize, what: &str) -> Result<()> {
 }
 
 /// `GET /user/user-access` answers `[[users]]` (mission copy of the docs), `[users]`, or a
-/// paginated object (§13 C29): all become one page.
+/// paginated object (§13 C29): all become one page. The shape is read from the first bytes, so
+/// rows can stay raw JSON.
 fn parse_users<T: DeserializeOwned>(body: &[u8], page: u32, size: u32) -> Result<Page<T>> {
     #[derive(Deserialize)]
-    #[serde(untagged, bound = "T: DeserializeOwned")]
-    enum Shape<T> {
-        Nested(Vec<Vec<T>>),
-        Flat(Vec<T>),
-        Object { rows: Vec<T>, total: Option<u64>, #[serde(rename = "totalPages")] total_pages: Option<u64> },
+    #[serde(rename_all = "camelCase", bound = "T: DeserializeOwned")]
+    struct Obj<T> {
+        rows: Vec<T>,
+        total: Option<u64>,
+        total_pages: Option<u64>,
     }
-    let shape: Shape<T> = serde_json::from_slice(body)
-        .map_err(|e| Error::new(ErrorKind::InvalidResponse, format!("GET /api/v1/user/user-access: unexpected answer: {e}")))?;
-    let (rows, total, total_pages) = match shape {
-        Shape::Nested(v) => (v.into_iter().flatten().collect(), None, None),
-        Shape::Flat(v) => (v, None, None),
-        Shape::Object { rows, total, total_pages } => (rows, total, total_pages),
+    let invalid = |e: serde_json::Error| Error::new(ErrorKind::InvalidResponse, format!("GET /api/v1/user/user-access: unexpected answer: {e}"));
+    let mut it = body.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    let (rows, total, total_pages) = match (it.next(), it.next()) {
+        (Some(b'['), Some(b'[')) => {
+            let nested: Vec<Vec<T>> = serde_json::from_slice(body).map_err(invalid)?;
+            (nested.into_iter().flatten().collect(), None, None)
+        }
+        (Some(b'['), _) => (serde_json::from_slice(body).map_err(invalid)?, None, None),
+        _ => {
+            let o: Obj<T> = serde_json::from_slice(body).map_err(invalid)?;
+            (o.rows, o.total, o.total_pages)
+        }
     };
     Ok(Page { rows, total, page, page_size: size, total_pages })
 }

@@ -1,0 +1,63 @@
+"""exto360 — the Exto360 Data API from Python.
+
+    from exto360 import Client, Filter
+
+    client = Client()  # EXTO360_TOKEN, EXTO360_PROJECT_ID, ... from the environment
+    page = client.masters("LOCATION").list(filter=Filter.field("serial_number").number().gt(1000))
+    for record in client.masters("LOCATION").iter():
+        print(record["_id"], record["customFields"])
+
+The client keeps to the API's 3 requests/second, retries what is safe to retry, pages with
+bounded memory, and writes any number of records in chunks the API accepts.
+"""
+
+from ._client import AsyncClient, Client, __version__
+from ._filter import DateField, Field, Filter, NumberField, PrimitiveField, StringField
+from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    BulkReport,
+    BulkWriteError,
+    Exto360Error,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+
+__all__ = [
+    "Client",
+    "AsyncClient",
+    "Filter",
+    "Field",
+    "NumberField",
+    "StringField",
+    "DateField",
+    "PrimitiveField",
+    "Page",
+    "Record",
+    "UpsertResult",
+    "WorkflowResult",
+    "BulkWriteResult",
+    "Exto360Error",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "APIResponseValidationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "InvalidInputError",
+    "BulkWriteError",
+    "BulkReport",
+    "__version__",
+]

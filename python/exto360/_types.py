@@ -1,0 +1,121 @@
+"""Result types. API documents (records, users, groups) stay plain dicts; what the SDK itself
+computes (merged upsert results, workflow results) are small frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, Generic, Iterator, List, Mapping, Optional, TypeVar, overload
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "Record"]
+
+Record = Dict[str, Any]
+"""A record as the API sends it: ``_id``, ``customFields``, ``projectID``, ``createdAt``, ..."""
+
+T = TypeVar("T")
+
+
+class Page(Generic[T]):
+    """One page of a list. Iterable and sized; ``rows`` is a list.
+
+    ``total`` and ``total_pages`` are ``None`` when the server answered a bare array.
+    """
+
+    __slots__ = ("rows", "total", "page", "page_size", "total_pages")
+
+    def __init__(self, rows: List[T], total: Optional[int], page: int, page_size: int, total_pages: Optional[int]) -> None:
+        self.rows = rows
+        self.total = total
+        self.page = page
+        self.page_size = page_size
+        self.total_pages = total_pages
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "Page[T]":
+        return cls(d["rows"], d.get("total"), d["page"], d["pageSize"], d.get("totalPages"))
+
+    @property
+    def has_next(self) -> bool:
+        """Whether another page may follow."""
+        if not self.rows:
+            return False
+        if self.total_pages is not None:
+            return self.page < self.total_pages
+        return len(self.rows) >= self.page_size
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> List[T]: ...
+    def __getitem__(self, i: Any) -> Any:
+        return self.rows[i]
+
+    def __repr__(self) -> str:
+        return f"Page(rows={len(self.rows)}, total={self.total}, page={self.page}, page_size={self.page_size}, total_pages={self.total_pages})"
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """The rows as a DataFrame: one column per custom field (prefixed ``customFields.`` only
+        where it would collide with a record attribute), plus ``_id``, ``createdAt``, ...
+        Needs pandas (``pip install pandas``)."""
+        return records_to_pandas(self.rows)
+
+
+def records_to_pandas(rows: List[Any]) -> "pandas.DataFrame":
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+    if not rows:
+        return pd.DataFrame()
+    flat = pd.json_normalize(rows, max_level=1)
+    rename = {}
+    for col in flat.columns:
+        if col.startswith("customFields."):
+            short = col[len("customFields."):]
+            if short not in flat.columns:
+                rename[col] = short
+    return flat.rename(columns=rename)
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert (or sub-table write) did, over every request it took, in input order.
+    ``inserted_ids`` lists new documents only."""
+
+    inserted_ids: List[str] = field(default_factory=list, repr=False)
+    inserted_count: int = 0
+    updated_count: int = 0
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "UpsertResult":
+        return cls(list(d.get("insertedIds") or []), int(d.get("insertedCount") or 0), int(d.get("updatedCount") or 0))
+
+
+@dataclass(frozen=True)
+class WorkflowResult:
+    """One record moved by a workflow action."""
+
+    workflow_id: str
+    record_id: str
+
+
+@dataclass(frozen=True)
+class BulkWriteResult:
+    """The summed database result of activate/deactivate. ``raw`` keeps every field."""
+
+    ok: int
+    n_matched: int
+    n_modified: int
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "BulkWriteResult":
+        return cls(int(d.get("ok") or 0), int(d.get("nMatched") or 0), int(d.get("nModified") or 0), dict(d))

@@ -1,0 +1,115 @@
+"""The Python executor of the conformance suite (see tests/conformance/README.md): one case per
+stdin line, run through the public `exto360` API, one normalized result per stdout line."""
+
+import json
+import sys
+
+import exto360
+from exto360 import Client, Filter
+
+
+def client(cfg):
+    rate = cfg.get("rateLimit")
+    return Client(
+        token=cfg.get("token"),
+        base_url=cfg.get("baseUrl"),
+        project_id=cfg.get("projectId"),
+        tenant_id=cfg.get("tenantId"),
+        timeout=cfg["timeoutMs"] / 1000 if cfg.get("timeoutMs") else None,
+        max_retries=cfg.get("maxRetries"),
+        rate_limit=0 if rate is None else rate,
+        retry_writes=cfg.get("retryWrites"),
+    )
+
+
+def build_filter(spec):
+    """The neutral filter form through the public builder: Filter.field(f).<type>().<op>(v)."""
+    if isinstance(spec, str) or spec is None:
+        return spec
+    for key, op in (("and", "__and__"), ("or", "__or__")):
+        if key in spec:
+            parts = [build_filter(p) for p in spec[key]]
+            out = parts[0]
+            for p in parts[1:]:
+                out = getattr(out, op)(p)
+            return out
+    field = Filter.field(spec["field"])
+    typed = getattr(field, spec["type"].lower())() if spec.get("type") else field
+    op = {"in": "is_in"}.get(spec["op"], spec["op"])
+    method = getattr(typed, op)
+    return method() if op in ("is_blank", "is_not_blank") else method(spec.get("value"))
+
+
+def page(p):
+    return {"rows": p.rows, "total": p.total, "page": p.page, "pageSize": p.page_size, "totalPages": p.total_pages}
+
+
+def upsert(r):
+    return {"insertedIds": r.inserted_ids, "insertedCount": r.inserted_count, "updatedCount": r.updated_count}
+
+
+def run(c, op, a):
+    lst = dict(page=a.get("page", 1), page_size=a.get("pageSize", 1000), sort=a.get("sort"), status=a.get("status"),
+               filter=build_filter(a.get("filter")), local_time_zone=a.get("localTimeZone"))
+    if op == "health.liveness":
+        return c.health.liveness()
+    if op == "health.readiness":
+        return c.health.readiness()
+    if op in ("masters.list", "modules.list"):
+        return page(getattr(c, op.split(".")[0])(a["name"]).list(**lst))
+    if op in ("masters.iter", "modules.iter"):
+        rows = list(getattr(c, op.split(".")[0])(a["name"]).iter(**lst))
+        return {"count": len(rows), "ids": [r["_id"] for r in rows]}
+    if op == "masters.upsert":
+        return upsert(c.masters(a["name"]).upsert(a["records"]))
+    if op == "modules.upsert":
+        return upsert(c.modules(a["name"]).upsert(a["records"], user_name=a["userName"]))
+    if op == "subTable.upsert":
+        return upsert(c.sub_table(a["tableId"]).upsert(a["rows"], module_name=a["moduleName"], record_id=a["recordId"]))
+    if op == "workflow.act":
+        out = c.workflow(a["module"]).act(a["recordIds"], action=a["action"], user_name=a["userName"], space_name=a.get("spaceName"))
+        return [{"workflowId": r.workflow_id, "recordId": r.record_id} for r in out]
+    if op == "users.grantAccess":
+        g = a["grant"]
+        profile = {k: v for k, v in g["user"].items() if k != "userName"}
+        return upsert(c.users.grant_access(g["user"]["userName"], projects=g.get("projects"), groups=g.get("groups"), profile=profile))
+    if op == "users.list":
+        return page(c.users.list(page=a.get("page", 1), page_size=a.get("pageSize", 1000)))
+    if op == "users.iter":
+        users = list(c.users.iter())
+        return {"count": len(users), "userNames": [u["user"]["userName"] for u in users]}
+    if op == "users.get":
+        return c.users.get(a["username"])
+    if op == "users.groups":
+        return c.users.groups(only_project_groups=a.get("onlyProjectGroups", False))
+    if op in ("users.activate", "users.deactivate"):
+        r = getattr(c.users, op.split(".")[1])(a["usernames"])
+        return {"ok": r.ok, "nMatched": r.n_matched, "nModified": r.n_modified}
+    if op == "users.removeAccess":
+        return c.users.remove_access(a["username"], a.get("projects", []), a.get("groups", []))
+    if op == "users.removeProjectAccess":
+        return c.users.remove_project_access(a["username"], a.get("projectIds", []))
+    if op == "filter.render":
+        return build_filter(a["filter"]).render()
+    raise exto360.InvalidInputError(f"unknown operation {op}")
+
+
+def error(e):
+    src = e.cause if isinstance(e, exto360.BulkWriteError) else e
+    b = e.bulk
+    return {
+        "kind": src.code, "status": getattr(src, "status", None), "summary": getattr(src, "summary", None),
+        "details": getattr(src, "details", None), "retries": e.retries, "message": src.message,
+        "bulk": None if b is None else {"total": b.total, "written": b.written_ranges, "notWritten": b.not_written_ranges, "unknown": b.unknown_ranges},
+    }
+
+
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    msg = json.loads(line)
+    try:
+        reply = {"id": msg["id"], "ok": run(client(msg["client"]), msg["op"], msg["args"])}
+    except exto360.Exto360Error as e:
+        reply = {"id": msg["id"], "error": error(e)}
+    print(json.dumps(reply), flush=True)
