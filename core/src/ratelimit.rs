@@ -1,5 +1,7 @@
 //! The client-side rate limit: a GCRA limiter (governor) with no burst, so requests leave at
-//! most one per `1/rate` seconds and never bunch up against the server's window.
+//! most one per `1/rate` seconds and never bunch up against the server's window. Waiters are
+//! served first come, first served (a fair tokio mutex in front of the limiter), so the chunks
+//! of a bulk write leave in input order and one busy caller cannot starve another.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -8,6 +10,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 pub struct Limiter {
     inner: DefaultDirectRateLimiter,
+    queue: tokio::sync::Mutex<()>,
 }
 
 impl Limiter {
@@ -15,11 +18,12 @@ impl Limiter {
     pub fn new(per_second: f64) -> Limiter {
         let period = Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
         let quota = Quota::with_period(period).expect("period > 0").allow_burst(NonZeroU32::MIN);
-        Limiter { inner: RateLimiter::direct(quota) }
+        Limiter { inner: RateLimiter::direct(quota), queue: tokio::sync::Mutex::new(()) }
     }
 
     /// Waits for the next free slot.
     pub async fn acquire(&self) {
+        let _turn = self.queue.lock().await;
         self.inner.until_ready().await;
     }
 }

@@ -109,3 +109,16 @@ async fn activate_and_deactivate_any_number_of_users() {
     let res = env.client().users().activate(&["JohnDoe@exto360.com"]).await.unwrap();
     assert_eq!(res.n_modified, 1);
 }
+
+#[tokio::test]
+async fn under_the_rate_limit_chunks_leave_in_input_order() {
+    let env = Env::start().await;
+    // The last chunk is refused: with chunks sent in order, the first two are written.
+    env.faults(json!({"kind": "status", "status": 422, "method": "POST", "bodyContains": "\"V2200\""}));
+    let client = env.builder().rate_limit(Some(20.0)).bulk_concurrency(4).build().unwrap();
+    let e = client.masters("VENDOR").upsert(&rows(2500)).await.unwrap_err();
+    let b = e.bulk().unwrap();
+    assert_eq!(b.slices, vec![(0..2000, WriteState::Written), (2000..2500, WriteState::NotWritten)]);
+    let firsts: Vec<String> = env.requests_to("VENDOR").iter().map(|r| r["body"][0]["vendor_id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(firsts, vec!["V0", "V1000", "V2000"]);
+}
