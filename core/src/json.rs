@@ -16,7 +16,10 @@ use crate::config::{ClientBuilder, parse_rate_limit};
 use crate::error::{BulkReport, Error, Result, WriteState};
 use crate::filter::{FieldType, Filter, FilterValue, Op};
 use crate::models::GrantAccess;
-use crate::paging::{FilterArg, ListOptions, Page, Pages};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::paging::{FilterArg, ListOptions, Page, Pages, Prefetch, RawPage};
 use crate::Client;
 
 fn bad(what: &str, msg: &str) -> Error {
@@ -189,9 +192,19 @@ fn text<T: Serialize + ?Sized>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::invalid_input(format!("cannot serialize the result: {e}")))
 }
 
-/// A page as JSON text: `{"rows": [...], "total", "page", "pageSize", "totalPages"}`.
+/// A page as JSON text: `{"rows": [...], "total", "page", "pageSize", "totalPages"}`. Raw
+/// rows are copied as they are, not parsed again.
 pub fn page_text<T: Serialize>(p: &Page<T>) -> Result<String> {
-    text(&json!({ "rows": p.rows, "total": p.total, "page": p.page, "pageSize": p.page_size, "totalPages": p.total_pages }))
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out<'a, T> {
+        rows: &'a [T],
+        total: Option<u64>,
+        page: u32,
+        page_size: u32,
+        total_pages: Option<u64>,
+    }
+    text(&Out { rows: &p.rows, total: p.total, page: p.page, page_size: p.page_size, total_pages: p.total_pages })
 }
 
 /// The rows of the `records` (or `rows`) argument: must be an array.
@@ -209,8 +222,8 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
     match op {
         "health.liveness" => text(&client.health().liveness().await?),
         "health.readiness" => text(&client.health().readiness().await?),
-        "masters.list" => page_text(&client.masters(req_str(a, "name")?).list_as::<RawRow>(&list_options(a)?).await?),
-        "modules.list" => page_text(&client.modules(req_str(a, "name")?).list_as::<RawRow>(&list_options(a)?).await?),
+        "masters.list" => Ok(client.masters(req_str(a, "name")?).collection().list_raw(&list_options(a)?).await?.text),
+        "modules.list" => Ok(client.modules(req_str(a, "name")?).collection().list_raw(&list_options(a)?).await?.text),
         "masters.upsert" => text(&client.masters(req_str(a, "name")?).upsert(rows(a, "records")?).await?),
         "modules.upsert" => text(&client.modules(req_str(a, "name")?).upsert(rows(a, "records")?, req_str(a, "userName")?).await?),
         "subTable.upsert" => text(
@@ -239,20 +252,32 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
 }
 
 /// Every page of `masters.iter`, `modules.iter` (args as for `list`) or `users.iter`
-/// (`pageSize`), rows kept as raw JSON. Turn a page into text with [`page_text`].
-pub fn pages(client: &Client, op: &str, args: &Value) -> Result<Pages<RawRow>> {
-    Ok(match op {
-        "masters.iter" => client.masters(req_str(args, "name")?).pages_as(list_options(args)?),
-        "modules.iter" => client.modules(req_str(args, "name")?).pages_as(list_options(args)?),
-        "users.iter" => client.users().pages_as(opt_u32(args, "pageSize")?.unwrap_or(1000)),
+/// (`pageSize`), as JSON texts in the normal form of a page, fetched ahead in the background.
+pub fn pages(client: &Client, op: &str, args: &Value) -> Result<PageTexts> {
+    Ok(PageTexts(match op {
+        "masters.iter" => Source::Raw(client.masters(req_str(args, "name")?).collection().raw_pages(list_options(args)?)?),
+        "modules.iter" => Source::Raw(client.modules(req_str(args, "name")?).collection().raw_pages(list_options(args)?)?),
+        "users.iter" => Source::Users(client.users().pages_as(opt_u32(args, "pageSize")?.unwrap_or(1000))),
         other => return Err(Error::invalid_input(format!("'{other}' is not an iteration (masters.iter, modules.iter, users.iter)"))),
-    })
+    }))
 }
 
-/// The stream of [`pages`] as JSON texts.
-pub fn page_texts(pages: Pages<RawRow>) -> impl Stream<Item = Result<String>> + Send + Unpin {
-    use futures_util::StreamExt;
-    pages.map(|p| p.and_then(|p| page_text(&p)))
+enum Source {
+    Raw(Prefetch<RawPage>),
+    Users(Pages<RawRow>),
+}
+
+/// The stream of [`pages`]: one JSON text per page.
+pub struct PageTexts(Source);
+
+impl Stream for PageTexts {
+    type Item = Result<String>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match &mut self.get_mut().0 {
+            Source::Raw(p) => Pin::new(p).poll_next(cx).map(|o| o.map(|r| r.map(|p| p.text))),
+            Source::Users(p) => Pin::new(p).poll_next(cx).map(|o| o.map(|r| r.and_then(|p| page_text(&p)))),
+        }
+    }
 }
 
 /// A bulk report as `{total, written: [[start, end]…], notWritten: [...], unknown: [...]}`.

@@ -28,13 +28,7 @@ impl<T> Page<T> {
     /// Whether another page may follow: `page < totalPages` when the server said, otherwise a
     /// full page (a short or empty one is the last).
     pub fn has_next(&self) -> bool {
-        if self.rows.is_empty() {
-            return false;
-        }
-        match self.total_pages {
-            Some(tp) => u64::from(self.page) < tp,
-            None => self.rows.len() >= self.page_size as usize,
-        }
+        more_after(self.rows.len(), self.page, self.page_size, self.total_pages)
     }
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -53,6 +47,17 @@ impl<T> IntoIterator for Page<T> {
     type IntoIter = std::vec::IntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
         self.rows.into_iter()
+    }
+}
+
+/// Whether a page of `rows` rows may be followed by another (both list shapes).
+fn more_after(rows: usize, page: u32, page_size: u32, total_pages: Option<u64>) -> bool {
+    if rows == 0 {
+        return false;
+    }
+    match total_pages {
+        Some(tp) => u64::from(page) < tp,
+        None => rows >= page_size as usize,
     }
 }
 
@@ -88,6 +93,57 @@ pub(crate) fn parse_page<T: DeserializeOwned>(body: &[u8], page: u32, page_size:
         }
         _ => Err(invalid(what, "expected a JSON array or object")),
     }
+}
+
+/// A page kept as JSON text in the normal form `{"rows": [...], "total", "page", "pageSize",
+/// "totalPages"}`, for bindings that parse JSON in their own language: the rows are copied
+/// once from the answer, never parsed into values.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    pub text: String,
+    pub rows: usize,
+    pub has_next: bool,
+}
+
+/// Reads a list answer of either shape into a [`RawPage`], in one scan of the body: the rows
+/// are borrowed slices of it, joined once into the normal form.
+pub(crate) fn parse_raw_page(body: &[u8], page: u32, page_size: u32, what: &str) -> Result<RawPage> {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Obj<'a> {
+        #[serde(borrow)]
+        rows: Vec<&'a RawValue>,
+        total: Option<u64>,
+        page: Option<u32>,
+        page_size: Option<u32>,
+        total_pages: Option<u64>,
+    }
+    let text = std::str::from_utf8(body).map_err(|e| invalid(what, e))?;
+    let (rows, total, page, size, total_pages) = match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => {
+            let rows: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| invalid(what, e))?;
+            (rows, None, page, page_size, None)
+        }
+        Some(b'{') => {
+            let o: Obj<'_> = serde_json::from_str(text).map_err(|e| invalid(what, e))?;
+            let size = o.page_size.unwrap_or(page_size);
+            let total_pages = o.total_pages.or_else(|| o.total.map(|t| t.div_ceil(u64::from(size.max(1)))));
+            (o.rows, o.total, o.page.unwrap_or(page), size, total_pages)
+        }
+        _ => return Err(invalid(what, "expected a JSON array or object")),
+    };
+    let opt = |v: Option<u64>| v.map_or("null".to_string(), |n| n.to_string());
+    let mut out = String::with_capacity(body.len() + 96);
+    out.push_str("{\"rows\":[");
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r.get());
+    }
+    out.push_str(&format!("],\"total\":{},\"page\":{page},\"pageSize\":{size},\"totalPages\":{}}}", opt(total), opt(total_pages)));
+    Ok(RawPage { text: out, rows: rows.len(), has_next: more_after(rows.len(), page, size, total_pages) })
 }
 
 /// A filter: built with [`Filter`], or a raw string in the API's grammar (REFERENCE.md §11).
@@ -220,24 +276,111 @@ pub(crate) fn check_paging(page: u32, size: u32) -> Result<()> {
     Ok(())
 }
 
-type Fetch<T> = Box<dyn FnMut(u32) -> Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>> + Send>;
+type Fetch<I> = Box<dyn FnMut(u32) -> Pin<Box<dyn Future<Output = Result<I>> + Send>> + Send>;
 
-enum PagesState<T> {
+/// Whether another page follows an item.
+pub(crate) trait HasNext {
+    fn has_next(&self) -> bool;
+}
+impl<T> HasNext for Page<T> {
+    fn has_next(&self) -> bool {
+        Page::has_next(self)
+    }
+}
+impl HasNext for RawPage {
+    fn has_next(&self) -> bool {
+        self.has_next
+    }
+}
+
+enum State<I> {
     /// Not polled yet: the task starts on the first poll, inside the caller's runtime.
-    Idle { fetch: Fetch<T>, first: u32, prefetch: usize },
-    Running { rx: mpsc::Receiver<Result<Page<T>>>, task: tokio::task::JoinHandle<()> },
+    Idle { fetch: Fetch<I>, first: u32, prefetch: usize },
+    Running { rx: mpsc::Receiver<Result<I>>, task: tokio::task::JoinHandle<()> },
     Done,
 }
 
-/// Every page of a list, fetched by a background task that stays at most `prefetch` pages
-/// ahead. Dropping the stream stops the task.
+/// Fetches pages `first, first + 1, ...` in a background task that stays at most `prefetch`
+/// pages ahead, until one says it is the last or fails. Dropping it stops the task.
+pub(crate) struct Prefetch<I> {
+    state: State<I>,
+}
+
+impl<I: HasNext + Send + 'static> Prefetch<I> {
+    pub(crate) fn new(first: u32, prefetch: usize, fetch: Fetch<I>) -> Self {
+        Prefetch { state: State::Idle { fetch, first, prefetch: prefetch.max(1) } }
+    }
+
+    fn start(&mut self) -> Result<()> {
+        let State::Idle { mut fetch, first, prefetch } = std::mem::replace(&mut self.state, State::Done) else {
+            return Ok(());
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::invalid_input("exto360 streams must be polled inside a tokio runtime"));
+        }
+        let (tx, rx) = mpsc::channel(prefetch);
+        let task = tokio::spawn(async move {
+            let mut page = first;
+            loop {
+                let res = fetch(page).await;
+                let more = matches!(&res, Ok(p) if p.has_next());
+                if tx.send(res).await.is_err() || !more {
+                    break;
+                }
+                page = match page.checked_add(1) {
+                    Some(p) => p,
+                    None => break,
+                };
+            }
+        });
+        self.state = State::Running { rx, task };
+        Ok(())
+    }
+}
+
+impl<I> Drop for Prefetch<I> {
+    fn drop(&mut self) {
+        if let State::Running { task, .. } = &self.state {
+            task.abort();
+        }
+    }
+}
+
+// Nothing is pinned in place: pages are only moved.
+impl<I> Unpin for Prefetch<I> {}
+
+impl<I: HasNext + Send + 'static> Stream for Prefetch<I> {
+    type Item = Result<I>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if matches!(this.state, State::Idle { .. }) {
+            if let Err(e) = this.start() {
+                return Poll::Ready(Some(Err(e)));
+            }
+        }
+        match &mut this.state {
+            State::Running { rx, .. } => match rx.poll_recv(cx) {
+                Poll::Ready(None) => {
+                    this.state = State::Done;
+                    Poll::Ready(None)
+                }
+                other => other,
+            },
+            _ => Poll::Ready(None),
+        }
+    }
+}
+
+/// Every page of a list, fetched by a background task that stays at most `prefetch_pages`
+/// ahead of the consumer. Dropping the stream stops the task.
 pub struct Pages<T> {
-    state: PagesState<T>,
+    inner: Prefetch<Page<T>>,
 }
 
 impl<T: Send + 'static> Pages<T> {
-    pub(crate) fn new(first: u32, prefetch: usize, fetch: Fetch<T>) -> Pages<T> {
-        Pages { state: PagesState::Idle { fetch, first, prefetch: prefetch.max(1) } }
+    pub(crate) fn new(first: u32, prefetch: usize, fetch: Fetch<Page<T>>) -> Pages<T> {
+        Pages { inner: Prefetch::new(first, prefetch, fetch) }
     }
 
     /// A stream that fails at once (bad options are reported on first poll).
@@ -255,54 +398,10 @@ impl<T: Send + 'static> Pages<T> {
     }
 }
 
-impl<T> Drop for Pages<T> {
-    fn drop(&mut self) {
-        if let PagesState::Running { task, .. } = &self.state {
-            task.abort();
-        }
-    }
-}
-
 impl<T: Send + 'static> Stream for Pages<T> {
     type Item = Result<Page<T>>;
-
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if let PagesState::Idle { .. } = this.state {
-            let PagesState::Idle { mut fetch, first, prefetch } = std::mem::replace(&mut this.state, PagesState::Done) else {
-                unreachable!()
-            };
-            if tokio::runtime::Handle::try_current().is_err() {
-                return Poll::Ready(Some(Err(Error::invalid_input("exto360 streams must be polled inside a tokio runtime"))));
-            }
-            let (tx, rx) = mpsc::channel(prefetch);
-            let task = tokio::spawn(async move {
-                let mut page = first;
-                loop {
-                    let res = fetch(page).await;
-                    let more = matches!(&res, Ok(p) if p.has_next());
-                    if tx.send(res).await.is_err() || !more {
-                        break;
-                    }
-                    page = match page.checked_add(1) {
-                        Some(p) => p,
-                        None => break,
-                    };
-                }
-            });
-            this.state = PagesState::Running { rx, task };
-        }
-        match &mut this.state {
-            PagesState::Running { rx, .. } => match rx.poll_recv(cx) {
-                Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
-                Poll::Ready(None) => {
-                    this.state = PagesState::Done;
-                    Poll::Ready(None)
-                }
-                Poll::Pending => Poll::Pending,
-            },
-            _ => Poll::Ready(None),
-        }
+        Pin::new(&mut self.get_mut().inner).poll_next(cx)
     }
 }
 
@@ -312,9 +411,8 @@ pub struct Rows<T> {
     current: std::vec::IntoIter<T>,
 }
 
-// Neither type pins its contents: rows and pages are only moved, never pinned in place.
+// Rows are only moved, never pinned in place.
 impl<T> Unpin for Rows<T> {}
-impl<T> Unpin for Pages<T> {}
 
 impl<T: Send + 'static> Stream for Rows<T> {
     type Item = Result<T>;

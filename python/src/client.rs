@@ -103,7 +103,7 @@ impl NativeClient {
         let args = args_value(args)?;
         let client = self.client()?;
         let pages = json::pages(&client, &op, &args).map_err(|e| to_py(py, &e))?;
-        Ok(NativePager { pid: std::process::id(), pages: Arc::new(tokio::sync::Mutex::new(Some(Box::pin(json::page_texts(pages))))) })
+        Ok(NativePager { pid: std::process::id(), pages: Arc::new(tokio::sync::Mutex::new(Some(Box::pin(pages)))) })
     }
 }
 

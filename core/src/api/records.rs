@@ -11,7 +11,7 @@ use crate::client::{Call, Client, Safety};
 use crate::encode;
 use crate::error::Result;
 use crate::models::{Record, UpsertResult};
-use crate::paging::{ListOptions, Page, Pages, Rows, parse_page};
+use crate::paging::{ListOptions, Page, Pages, Prefetch, RawPage, Rows, parse_page, parse_raw_page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -53,6 +53,35 @@ impl Collection {
         call.query = query;
         let body = client.execute(&call).await?;
         parse_page(&body, page, size, &format!("GET /{path}"))
+    }
+
+    async fn raw_page(client: &Client, path: &str, opts: &ListOptions, page: u32) -> Result<RawPage> {
+        let (size, query) = opts.query(page)?;
+        let mut call = Call::get(path.to_string());
+        call.query = query;
+        let body = client.execute(&call).await?;
+        parse_raw_page(&body, page, size, &format!("GET /{path}"))
+    }
+
+    /// Pages as JSON text (see [`RawPage`]), for the language bindings.
+    pub(crate) fn raw_pages(&self, opts: ListOptions) -> Result<Prefetch<RawPage>> {
+        let path = self.path()?;
+        opts.query(opts.first_page())?;
+        let client = self.client.clone();
+        let first = opts.first_page();
+        let opts = Arc::new(opts);
+        Ok(Prefetch::new(
+            first,
+            client.inner.prefetch_pages,
+            Box::new(move |page| {
+                let (client, path, opts) = (client.clone(), path.clone(), opts.clone());
+                Box::pin(async move { Self::raw_page(&client, &path, &opts, page).await })
+            }),
+        ))
+    }
+
+    pub(crate) async fn list_raw(&self, opts: &ListOptions) -> Result<RawPage> {
+        Self::raw_page(&self.client, &self.path()?, opts, opts.first_page()).await
     }
 
     async fn list<T: DeserializeOwned>(&self, opts: &ListOptions) -> Result<Page<T>> {
@@ -129,6 +158,9 @@ macro_rules! read_api {
         /// The name this resource addresses.
         pub fn name(&self) -> &str {
             &self.c.name
+        }
+        pub(crate) fn collection(&self) -> &Collection {
+            &self.c
         }
     };
 }

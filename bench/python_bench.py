@@ -1,0 +1,152 @@
+"""Python benchmarks (issue: Python package). Printed figures, never pass/fail.
+
+1. Iterate 100,000 records: CPU time of client.masters(n).iter() vs httpx + json.loads and
+   requests + json.loads loops over the same pages (goal ≤ 0.5× httpx).
+2. Four threads listing concurrently vs one: throughput ratio (goal ≥ 1.6× on 2 cores).
+3. Peak RSS iterating 1,000,000 records (goal ≤ 80 MB); import time of exto360 (goal ≤ 50 ms).
+
+The emulator runs as a separate process (target/release/exto360-emulator) so its work is not
+counted as the client's.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+EMULATOR = os.path.join(TARGET, "release", "exto360-emulator")
+
+
+class EmulatorProcess:
+    def __init__(self, count):
+        data = {"tenants": [{"id": "bench", "tokens": [{"token": "bench", "user": "b@x.com"}], "masters": [{"name": "BIG", "generate": {"count": count}}]}]}
+        self.file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        json.dump(data, self.file)
+        self.file.close()
+        self.proc = subprocess.Popen([EMULATOR, "--port", "0", "--rate-limit", "off", "--data", self.file.name], stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip().split("listening on ")[1]
+        import urllib.request
+
+        req = urllib.request.Request(self.url + "/__emulator/config", data=b'{"journalLimit": 0}', method="PATCH", headers={"content-type": "application/json"})
+        urllib.request.urlopen(req).read()
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        os.unlink(self.file.name)
+
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def best_of(n, fn):
+    out = []
+    for _ in range(n):
+        c0, w0 = cpu(), time.perf_counter()
+        count = fn()
+        out.append((cpu() - c0, time.perf_counter() - w0, count))
+    return min(out)
+
+
+def bench_iterate():
+    import httpx
+    import requests
+
+    from exto360 import Client
+
+    emu = EmulatorProcess(100_000)
+    try:
+        client = Client(token="bench", base_url=emu.url, rate_limit=0)
+        url = emu.url + "/api/v1/master-record/BIG"
+
+        def ours():
+            n = 0
+            for r in client.masters("BIG").iter(page_size=1000):
+                n += r["_id"] is not None
+            return n
+
+        def loop(get):
+            n, page = 0, 1
+            while True:
+                body = json.loads(get(f"{url}?page={page}&pageSize=1000"))
+                for r in body["rows"]:
+                    n += r["_id"] is not None
+                if body["page"] >= body["totalPages"]:
+                    return n
+                page += 1
+
+        hx = httpx.Client(headers={"authorization": "Bearer bench"})
+        rq = requests.Session()
+        rq.headers["authorization"] = "Bearer bench"
+        results = {
+            "exto360 iter": best_of(3, ours),
+            "httpx + json.loads": best_of(3, lambda: loop(lambda u: hx.get(u).content)),
+            "requests + json.loads": best_of(3, lambda: loop(lambda u: rq.get(u).content)),
+        }
+        base = results["httpx + json.loads"][0]
+        for name, (c, w, n) in results.items():
+            print(f"python iterate 100,000: {name:22s} {c:6.3f} s CPU ({w:5.2f} s wall, {n} rows) → {c / base:.2f}× httpx")
+        print(f"python iterate 100,000: goal exto360 ≤ 0.5× httpx CPU → {results['exto360 iter'][0] / base:.2f}×")
+
+        # 2. Threads: 4 threads listing pages concurrently vs 1 thread, same total work.
+        def lister(pages, out):
+            n = 0
+            for i in range(pages):
+                n += len(client.masters("BIG").list(page=1 + i % 100, page_size=1000))
+            out.append(n)
+
+        def run(threads, pages_each):
+            out = []
+            ts = [threading.Thread(target=lister, args=(pages_each, out)) for _ in range(threads)]
+            t0 = time.perf_counter()
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+            return sum(out) / (time.perf_counter() - t0)
+
+        run(1, 5)
+        one = max(run(1, 40) for _ in range(2))
+        four = max(run(4, 10) for _ in range(2))
+        print(f"python threads: 1 thread {one:,.0f} records/s, 4 threads {four:,.0f} records/s → {four / one:.2f}× (goal ≥ 1.6× on 2 cores)")
+    finally:
+        emu.close()
+
+
+def bench_memory():
+    emu = EmulatorProcess(1_000_000)
+    try:
+        code = (
+            "import resource, sys, time\n"
+            "from exto360 import Client\n"
+            f"c = Client(token='bench', base_url={emu.url!r}, rate_limit=0)\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "t = time.perf_counter(); n = 0\n"
+            "for r in c.masters('BIG').iter():\n"
+            "    n += 1\n"
+            "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(f'python iter memory: {n} records in {time.perf_counter() - t:.1f} s, peak RSS {peak / 1024:.1f} MB (before iterating {before / 1024:.1f} MB; goal ≤ 80 MB)')\n"
+        )
+        print(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout, end="")
+    finally:
+        emu.close()
+
+
+def bench_import():
+    code = "import time; t = time.perf_counter(); import exto360; print((time.perf_counter() - t) * 1000)"
+    runs = sorted(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(7))
+    print(f"python import exto360: median {runs[3]:.1f} ms (min {runs[0]:.1f}; goal ≤ 50 ms)")
+
+
+if __name__ == "__main__":
+    bench_import()
+    bench_iterate()
+    bench_memory()
