@@ -20,7 +20,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-EMULATOR = os.path.join(TARGET, "release", "exto360-emulator")
+EMULATOR = os.environ.get("EMULATOR_BIN", os.path.join(TARGET, "release", "exto360-emulator"))
 
 
 class EmulatorProcess:

@@ -1,0 +1,100 @@
+'use strict'
+// The Node executor of the conformance suite (tests/conformance/README.md): one case per stdin
+// line through the public `exto360` API, one normalized result per stdout line.
+const readline = require('node:readline')
+const exto = require('.')
+const { Client, Filter } = exto
+
+function client(c) {
+  return new Client({
+    token: c.token, baseUrl: c.baseUrl, projectId: c.projectId ?? undefined, tenantId: c.tenantId ?? undefined,
+    maxRetries: c.maxRetries, retryWrites: c.retryWrites, timeoutMs: c.timeoutMs, rateLimit: c.rateLimit ?? 0,
+  })
+}
+
+function filter(s) {
+  if (s === null || s === undefined || typeof s === 'string') return s
+  for (const k of ['and', 'or']) if (s[k]) return s[k].map(filter).reduce((a, b) => a[k](b))
+  let f = Filter.field(s.field)
+  if (s.type) f = f[s.type.toLowerCase()]()
+  const op = { in: 'isIn', is_blank: 'isBlank', is_not_blank: 'isNotBlank', not_contains: 'notContains', starts_with: 'startsWith', ends_with: 'endsWith' }[s.op] ?? s.op
+  return op === 'isBlank' || op === 'isNotBlank' ? f[op]() : f[op](s.value)
+}
+
+const listOpts = (a) => ({ page: a.page, pageSize: a.pageSize, sort: a.sort, status: a.status, filter: filter(a.filter), localTimeZone: a.localTimeZone })
+
+async function run(c, op, a) {
+  const [res, verb] = op.split('.')
+  switch (op) {
+    case 'health.liveness': case 'health.readiness': return c.health[verb]()
+    case 'masters.list': case 'modules.list': return c[res](a.name).list(listOpts(a))
+    case 'masters.iter': case 'modules.iter': {
+      const ids = []
+      for await (const r of c[res](a.name).iter(listOpts(a))) ids.push(r._id)
+      return { count: ids.length, ids }
+    }
+    case 'masters.upsert': return c.masters(a.name).upsert(a.records)
+    case 'modules.upsert': return c.modules(a.name).upsert(a.records, { userName: a.userName })
+    case 'subTable.upsert': return c.subTable(a.tableId).upsert(a.rows, { moduleName: a.moduleName, recordId: a.recordId })
+    case 'workflow.act': return c.workflow(a.module).act(a.recordIds, { action: a.action, userName: a.userName, spaceName: a.spaceName })
+    case 'users.grantAccess': {
+      const { userName, ...profile } = a.grant.user
+      return c.users.grantAccess(userName, { projects: a.grant.projects ?? [], groups: a.grant.groups ?? [], profile })
+    }
+    case 'users.list': return c.users.list({ page: a.page, pageSize: a.pageSize })
+    case 'users.iter': {
+      const names = []
+      for await (const u of c.users.iter()) names.push(u.user.userName)
+      return { count: names.length, userNames: names }
+    }
+    case 'users.get': return c.users.get(a.username)
+    case 'users.groups': return c.users.groups({ onlyProjectGroups: a.onlyProjectGroups })
+    case 'users.activate': case 'users.deactivate': {
+      const r = await c.users[verb](a.usernames)
+      return { ok: r.ok, nMatched: r.nMatched, nModified: r.nModified }
+    }
+    case 'users.removeAccess': return c.users.removeAccess(a.username, a.projects ?? [], a.groups ?? [])
+    case 'users.removeProjectAccess': return c.users.removeProjectAccess(a.username, a.projectIds ?? [])
+    case 'filter.render': return filter(a.filter).render()
+  }
+  throw new exto.InvalidInputError(`unknown operation ${op}`)
+}
+
+function error(e) {
+  const src = e instanceof exto.BulkWriteError ? e.cause : e
+  const b = e.bulk
+  return {
+    kind: src.code, status: src.status ?? null, summary: src.summary ?? null, details: src.details ?? null, retries: e.retries, message: src.message,
+    bulk: b ? { total: b.total, written: b.writtenRanges, notWritten: b.notWrittenRanges, unknown: b.unknownRanges } : null,
+  }
+}
+
+// Cases carry integers beyond 2^53; JSON.parse would round them. Keep them as BigInt in filters
+// (the builder accepts BigInt) and as numbers elsewhere (what a JS caller would have).
+function parseCase(line) {
+  const marked = line.replace(/([:\[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"__big__$2"')
+  const big = (v, asBigInt) => {
+    if (typeof v === 'string' && v.startsWith('__big__')) return asBigInt ? BigInt(v.slice(7)) : Number(v.slice(7))
+    if (Array.isArray(v)) return v.map((x) => big(x, asBigInt))
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, big(x, asBigInt || k === 'filter')]))
+    return v
+  }
+  return big(JSON.parse(marked), false)
+}
+
+const rl = readline.createInterface({ input: process.stdin })
+let chain = Promise.resolve()
+rl.on('line', (line) => {
+  if (!line.trim()) return
+  chain = chain.then(async () => {
+    const msg = parseCase(line)
+    let reply
+    try {
+      reply = { id: msg.id, ok: await run(client(msg.client), msg.op, msg.args) }
+    } catch (e) {
+      if (!(e instanceof exto.Exto360Error)) throw e
+      reply = { id: msg.id, error: error(e) }
+    }
+    process.stdout.write(JSON.stringify(reply) + '\n')
+  })
+})

@@ -1,0 +1,50 @@
+// Type-checked with `tsc --noEmit -p node/examples`: every public API with its types.
+import { Client, Filter, ApiError, BulkWriteError, InvalidInputError, NotFoundError, RateLimitError, TimeoutError, ConnectionError,
+  type ExtoRecord, type Page, type UpsertResult, type WorkflowResult, type UserAccess, type Groups, type BulkWriteResult } from 'exto360'
+import { startEmulator, type Emulator } from 'exto360/testing'
+
+async function main(): Promise<void> {
+  const emu: Emulator = startEmulator({ settings: { rateLimit: 3 } })
+  const client = new Client({ token: emu.token, baseUrl: emu.url, projectId: 'Vx6-j2Z', timeoutMs: 30_000, maxRetries: 3, rateLimit: 3, retryWrites: false })
+  const tenant: Client = client.withProject(null)
+
+  const f: Filter = Filter.field('serial_number').number().gt(1000).and(Filter.field('email_id').string().contains('x')).or(Filter.field('d').date().ge(new Date()))
+  const text: string = f.render()
+  const page: Page<ExtoRecord> = await client.masters('LOCATION').list({ page: 1, pageSize: 100, sort: '-createdAt', status: 'Approved', filter: f, localTimeZone: 'UTC' })
+  const first: ExtoRecord | undefined = page.rows[0]
+  for await (const r of tenant.masters('LOCATION').iter({ filter: 'serial_number:gt:1' })) console.log(r._id, r.customFields)
+  for await (const p of client.modules('CUSTOMMODULE').pages({ pageSize: 10 })) console.log(p.totalPages)
+
+  const up: UpsertResult = await client.masters('VENDOR').upsert([{ vendor_id: 'V1' }])
+  await client.modules('CUSTOMMODULE').upsert([{ ref_no: 'R' }], { userName: 'johndoe@exto360.com' })
+  await client.subTable('Signatures').upsert([{ signer: 'x' }], { moduleName: 'CUSTOMMODULE', recordId: up.insertedIds[0] ?? '' })
+  const moved: WorkflowResult[] = await client.workflow('CUSTOMMODULE').act(['id'], { action: 'Submit', userName: 'u', spaceName: 'S1' })
+
+  await client.users.grantAccess('jane@exto360.com', { projects: ['p6iDlWb', { projectId: 'Vx6-j2Z', groups: ['GG3'], spaces: ['S1'] }], groups: ['G1'], profile: { firstName: 'Jane' } })
+  const users: Page<UserAccess> = await client.users.list({ page: 1, pageSize: 1000 })
+  for await (const u of client.users.iter()) console.log(u.user.userName)
+  const one: UserAccess = await client.users.get('jane@exto360.com')
+  const groups: Groups = await client.users.groups({ onlyProjectGroups: true })
+  const act: BulkWriteResult = await client.users.activate(['jane@exto360.com'])
+  await client.users.deactivate(['jane@exto360.com'])
+  await client.users.removeAccess('jane@exto360.com', ['p6iDlWb'], ['G1'])
+  await client.users.removeProjectAccess('jane@exto360.com', ['Vx6-j2Z'])
+  const live: boolean = (await client.health.liveness()).ok
+  const ready: boolean = (await client.health.readiness()).ok
+
+  try {
+    await client.masters('X').list()
+  } catch (e) {
+    if (e instanceof BulkWriteError) console.log(e.written, e.notWritten, e.unknown, e.cause.code)
+    else if (e instanceof NotFoundError || e instanceof RateLimitError) console.log(e.status, e.summary, e.details, e.path, e.requestId, e.retryAfter)
+    else if (e instanceof ApiError) console.log(e.code, e.retries)
+    else if (e instanceof TimeoutError || e instanceof ConnectionError || e instanceof InvalidInputError) console.log(e.message)
+  }
+  emu.setFaults([{ kind: 'status', status: 503, times: 1 }])
+  emu.configure({ rateLimit: null })
+  console.log(text, first, moved, users, one, groups, act, live, ready, emu.journal().length, emu.records('masters', 'VENDOR'))
+  emu.reset()
+  emu.close()
+}
+
+void main()

@@ -1,0 +1,318 @@
+/**
+ * exto360 — the Exto360 Data API from Node.js.
+ *
+ * Every call runs in the package's Rust core, off the JavaScript thread: it keeps to the API's
+ * 3 requests/second, retries what is safe to retry, pages with bounded memory, and writes any
+ * number of records in requests the API accepts.
+ *
+ * @example
+ * import { Client, Filter } from 'exto360'
+ * const client = new Client() // EXTO360_TOKEN, EXTO360_PROJECT_ID, ... from the environment
+ * const page = await client.masters('LOCATION').list({ filter: Filter.field('serial_number').number().gt(1000) })
+ * for await (const record of client.masters('LOCATION').iter()) console.log(record._id)
+ */
+
+/** Client options. Unset ones fall back to `EXTO360_*` environment variables, then defaults. */
+export interface ClientOptions {
+  /** Personal access token. Env `EXTO360_TOKEN`. Required. */
+  token?: string
+  /** Base URL with the `/data` prefix. Default `https://platform.exto360.com/data`. Env `EXTO360_BASE_URL`. */
+  baseUrl?: string
+  /** Project scope (`X-Project-Id`). Default: none (tenant scope). Env `EXTO360_PROJECT_ID`. */
+  projectId?: string
+  /** Tenant (`x-tenant-id`), for tokens that reach several tenants. Env `EXTO360_TENANT_ID`. */
+  tenantId?: string
+  /** Workspace scope (`x-workspace-id`). Env `EXTO360_WORKSPACE_ID`. */
+  workspaceId?: string
+  /** Timeout of one attempt, in ms. Default 60000. Env `EXTO360_TIMEOUT` (seconds). */
+  timeoutMs?: number
+  /** Retries after the first attempt. Default 3; wait = min(8 s, 0.5 s × 2^(n−1)) × (1 + U[0,1)), or Retry-After. Env `EXTO360_MAX_RETRIES`. */
+  maxRetries?: number
+  /** Requests per second shared by every call of this client; `0`/`false`/`null` for none. Default 3. Env `EXTO360_RATE_LIMIT`. */
+  rateLimit?: number | false | null
+  /** Also retry POST writes after a 5xx or a lost answer (they may have happened). Default false. */
+  retryWrites?: boolean
+}
+
+/** A record as the API sends it. */
+export interface ExtoRecord {
+  _id: string
+  id?: string
+  customFields: Record<string, unknown>
+  refId?: string
+  slug?: string
+  recordNumber?: string
+  status?: string
+  tenantID?: string
+  projectID?: string | null
+  createdBy?: string
+  createdAt?: string
+  updatedBy?: string
+  updatedAt?: string
+  isDeleted?: boolean
+  [key: string]: unknown
+}
+
+/** One page. `total`/`totalPages` are null when the server answered a bare array. */
+export interface Page<T> {
+  rows: T[]
+  total: number | null
+  page: number
+  pageSize: number
+  totalPages: number | null
+}
+
+export interface ListOptions {
+  /** 1-based page (for `iter`/`pages`, the first page). Default 1. */
+  page?: number
+  /** Rows per page, 1..1000. Default 1000. */
+  pageSize?: number
+  /** Field to sort by; `-field` sorts descending. */
+  sort?: string
+  /** Only records in this workflow status. */
+  status?: string
+  /** A `Filter`, or a raw filter string in the API's grammar. */
+  filter?: Filter | string | null
+  /** IANA time zone; required when the filter compares dates. */
+  localTimeZone?: string
+}
+
+/** What an upsert did over every request it took; `insertedIds` lists new documents only. */
+export interface UpsertResult {
+  insertedIds: string[]
+  insertedCount: number
+  updatedCount: number
+}
+
+export interface WorkflowResult {
+  workflowId: string
+  recordId: string
+}
+
+export interface ProjectAccess {
+  projectID: string
+  groups: string[]
+  spaces: string[]
+}
+
+export interface UserAccess {
+  user: { userName: string; firstName?: string; lastName?: string; fullName?: string; email?: string; status?: number; [key: string]: unknown }
+  groups: string[]
+  projects: ProjectAccess[]
+}
+
+export interface Groups {
+  projects: ProjectAccess[]
+  groups: string[]
+}
+
+/** The summed database result of activate/deactivate. */
+export interface BulkWriteResult {
+  ok: number
+  nMatched: number
+  nModified: number
+  [key: string]: unknown
+}
+
+declare class Records {
+  readonly name: string
+  /** One page (default page 1 of 1000 rows). */
+  list(options?: ListOptions): Promise<Page<ExtoRecord>>
+  /** Every page from `options.page` on, fetched one ahead in the background. */
+  pages(options?: ListOptions): AsyncGenerator<Page<ExtoRecord>, void, undefined>
+  /** Every record, page after page, with bounded memory. */
+  iter(options?: ListOptions): AsyncGenerator<ExtoRecord, void, undefined>
+}
+
+/** `client.masters(name)`. */
+export declare class Masters extends Records {
+  /** Inserts or updates any number of records (flat `{field: value}` objects), 1000 per request. A record with a unique field updates its match. Rejects with `BulkWriteError` when part was written before a failure. */
+  upsert(records: Iterable<Record<string, unknown>>): Promise<UpsertResult>
+}
+
+/** `client.modules(name)`. */
+export declare class Modules extends Records {
+  /** Like `Masters.upsert`, acting as `userName` (an active user). */
+  upsert(records: Iterable<Record<string, unknown>>, options: { userName: string }): Promise<UpsertResult>
+}
+
+/** `client.subTable(tableId)`. */
+export declare class SubTable {
+  readonly tableId: string
+  /** Writes rows under the module record `recordId` (its `_id`) of `moduleName`. */
+  upsert(rows: Iterable<Record<string, unknown>>, options: { moduleName: string; recordId: string }): Promise<UpsertResult>
+}
+
+/** `client.workflow(module)`. */
+export declare class Workflow {
+  readonly module: string
+  /** Applies `action` to records, 100 per request, in order. Not retried after a 5xx or lost answer unless `retryWrites`. `spaceName` is required in a project scope. */
+  act(recordIds: Iterable<string>, options: { action: string; userName: string; spaceName?: string | null }): Promise<WorkflowResult[]>
+}
+
+/** `client.users`. */
+export declare class Users {
+  /** Grants access to projects (ids or `{projectId, groups, spaces}`) and tenant groups; creates the user from `profile` (API names) when new. */
+  grantAccess(userName: string, options?: { projects?: Iterable<string | { projectId: string; groups?: string[]; spaces?: string[] }>; groups?: Iterable<string>; profile?: Record<string, unknown> }): Promise<UpsertResult>
+  list(options?: { page?: number; pageSize?: number }): Promise<Page<UserAccess>>
+  iter(options?: { pageSize?: number }): AsyncGenerator<UserAccess, void, undefined>
+  get(username: string): Promise<UserAccess>
+  groups(options?: { onlyProjectGroups?: boolean }): Promise<Groups>
+  /** Activates any number of users (1000 per request). */
+  activate(usernames: Iterable<string>): Promise<BulkWriteResult>
+  /** Deactivates any number of users; their access is kept. */
+  deactivate(usernames: Iterable<string>): Promise<BulkWriteResult>
+  /** Removes the user from projects and groups (at most 100 each). */
+  removeAccess(username: string, projects: Iterable<string>, groups?: Iterable<string>): Promise<{ status?: string }>
+  /** Removes the user from projects (at most 100). */
+  removeProjectAccess(username: string, projectIds: Iterable<string>): Promise<{ status?: string }>
+}
+
+/** `client.health`. */
+export declare class Health {
+  liveness(): Promise<{ ok: boolean; cpuPercent?: number; memPercent?: number }>
+  readiness(): Promise<{ ok: boolean }>
+}
+
+/** The Exto360 Data API client. */
+export declare class Client {
+  constructor(options?: ClientOptions)
+  readonly users: Users
+  readonly health: Health
+  /** A copy scoped to another project (`null`: tenant scope), sharing connections and the rate limit. */
+  withProject(projectId: string | null): Client
+  masters(name: string): Masters
+  modules(name: string): Modules
+  subTable(tableId: string): SubTable
+  workflow(module: string): Workflow
+  /** Base URL and scope; never the token. */
+  toJSON(): { baseUrl: string; projectId: string | null; tenantId: string | null }
+}
+
+/** A filter expression; `and` binds tighter than `or`. */
+export declare class Filter {
+  static field(name: string): Field
+  and(other: Filter): Filter
+  or(other: Filter): Filter
+  /** The filter in the API's grammar; throws `InvalidInputError` when it cannot be sent. */
+  render(): string
+  toString(): string
+}
+
+interface BlankChecks {
+  /** `eq:null` */
+  isBlank(): Filter
+  /** `ne:null` */
+  isNotBlank(): Filter
+}
+export interface NumberField extends BlankChecks {
+  eq(v: number | string): Filter
+  ne(v: number | string): Filter
+  gt(v: number | string): Filter
+  ge(v: number | string): Filter
+  lt(v: number | string): Filter
+  le(v: number | string): Filter
+  isIn(values: Iterable<number | string>): Filter
+}
+export interface StringField extends BlankChecks {
+  eq(v: string): Filter
+  ne(v: string): Filter
+  contains(v: string): Filter
+  notContains(v: string): Filter
+  startsWith(v: string): Filter
+  endsWith(v: string): Filter
+  isIn(values: Iterable<string>): Filter
+}
+export interface DateField extends BlankChecks {
+  eq(v: string | Date): Filter
+  ne(v: string | Date): Filter
+  gt(v: string | Date): Filter
+  ge(v: string | Date): Filter
+  lt(v: string | Date): Filter
+  le(v: string | Date): Filter
+}
+export interface PrimitiveField extends BlankChecks {
+  eq(v: boolean | number | string): Filter
+  ne(v: boolean | number | string): Filter
+}
+/** A field before its type is chosen; its own operators send no type token. */
+export declare class Field implements BlankChecks {
+  number(): NumberField
+  string(): StringField
+  date(): DateField
+  primitive(): PrimitiveField
+  eq(v: unknown): Filter
+  ne(v: unknown): Filter
+  gt(v: unknown): Filter
+  ge(v: unknown): Filter
+  lt(v: unknown): Filter
+  le(v: unknown): Filter
+  contains(v: string): Filter
+  notContains(v: string): Filter
+  startsWith(v: string): Filter
+  endsWith(v: string): Filter
+  isIn(values: Iterable<unknown>): Filter
+  isBlank(): Filter
+  isNotBlank(): Filter
+}
+
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'rate_limited' | 'server' | 'invalid_response' | 'connection' | 'timeout' | 'invalid_input' | 'bulk_write' | 'error'
+
+/** Base of every exto360 error. `code` is stable; `retries` says how often the call was retried. */
+export declare class Exto360Error extends Error {
+  readonly code: ErrorCode
+  readonly retries: number
+  /** For failed bulk writes: which input items were written. */
+  readonly bulk: BulkReport | null
+}
+/** The API answered an error status. */
+export declare class ApiError extends Exto360Error {
+  readonly status: number | null
+  readonly summary: string | null
+  readonly details: string[]
+  readonly path: string | null
+  readonly requestId: string | null
+  readonly timestamp: string | null
+  /** Seconds, from `Retry-After`. */
+  readonly retryAfter: number | null
+}
+/** 400, 405, 413, 414, 422. */
+export declare class BadRequestError extends ApiError {}
+/** 401. */
+export declare class AuthenticationError extends ApiError {}
+/** 403. */
+export declare class PermissionDeniedError extends ApiError {}
+/** 404, or the 500 "Service Exception" for an unknown master or module. */
+export declare class NotFoundError extends ApiError {}
+/** 429 after every allowed retry. */
+export declare class RateLimitError extends ApiError {}
+/** 5xx. */
+export declare class ServerError extends ApiError {}
+/** An answer the client cannot read. */
+export declare class InvalidResponseError extends ApiError {}
+/** The connection failed or broke. */
+export declare class ConnectionError extends Exto360Error {}
+/** No answer within the timeout. */
+export declare class TimeoutError extends ConnectionError {}
+/** Refused before sending: the arguments cannot make a valid request. */
+export declare class InvalidInputError extends Exto360Error {}
+/** Which input items of a bulk write were written, not written, or may have been (0-based). */
+export declare class BulkReport {
+  readonly total: number
+  readonly written: number[]
+  readonly notWritten: number[]
+  readonly unknown: number[]
+  readonly writtenRanges: Array<[number, number]>
+  readonly notWrittenRanges: Array<[number, number]>
+  readonly unknownRanges: Array<[number, number]>
+}
+/** A bulk write failed after part of it was (or may have been) written; `cause` is the typed error. */
+export declare class BulkWriteError extends Exto360Error {
+  readonly cause: Exto360Error
+  readonly bulk: BulkReport
+  readonly written: number[]
+  readonly notWritten: number[]
+  readonly unknown: number[]
+}
+
+export declare const version: string

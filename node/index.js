@@ -1,0 +1,241 @@
+'use strict'
+// exto360 for Node. Every call runs in the Rust core off the JS thread (rate limiting, retries,
+// paging, chunking); this file only shapes arguments and results for JavaScript.
+
+const native = require('./native.js')
+const errors = require('./errors.js')
+const { Filter, Field } = require('./filter.js')
+const { version } = require('./package.json')
+
+const { fromNative } = errors
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+function config(opts = {}) {
+  const known = ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'timeoutMs', 'maxRetries', 'rateLimit', 'retryWrites']
+  for (const k of Object.keys(opts)) {
+    if (!known.includes(k)) throw new errors.InvalidInputError(`unknown client option '${k}' (known: ${known.join(', ')})`, { code: 'invalid_input' })
+  }
+  const cfg = { userAgent: `exto360-node/${version}` }
+  for (const k of ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'maxRetries', 'retryWrites']) {
+    if (opts[k] !== undefined && opts[k] !== null) cfg[k] = opts[k]
+  }
+  if (opts.timeoutMs !== undefined && opts.timeoutMs !== null) cfg.timeout = opts.timeoutMs / 1000
+  if (opts.rateLimit !== undefined) cfg.rateLimit = opts.rateLimit === false || opts.rateLimit === 0 || opts.rateLimit === null ? null : opts.rateLimit
+  return cfg
+}
+
+async function call(n, op, args) {
+  let text
+  try {
+    text = await n.call(op, JSON.stringify(args ?? {}))
+  } catch (e) {
+    throw fromNative(e)
+  }
+  return JSON.parse(text)
+}
+
+async function* pages(n, op, args) {
+  let pager
+  try {
+    pager = n.pages(op, JSON.stringify(args))
+  } catch (e) {
+    throw fromNative(e)
+  }
+  try {
+    for (;;) {
+      let text
+      try {
+        text = await pager.next()
+      } catch (e) {
+        throw fromNative(e)
+      }
+      if (text === null) return
+      yield JSON.parse(text)
+    }
+  } finally {
+    pager.close()
+  }
+}
+
+function filterArg(f) {
+  if (f === undefined || f === null || typeof f === 'string') return f ?? null
+  if (f instanceof Filter) return f.spec
+  throw new TypeError('filter must be a Filter or a string')
+}
+
+function listArgs(name, o = {}) {
+  const a = { filter: filterArg(o.filter) }
+  if (name !== undefined) a.name = name
+  for (const k of ['page', 'pageSize', 'sort', 'status', 'localTimeZone']) if (o[k] !== undefined && o[k] !== null) a[k] = o[k]
+  return a
+}
+
+function records(rs, what = 'records') {
+  if (!Array.isArray(rs)) {
+    if (rs && typeof rs[Symbol.iterator] === 'function') return Array.from(rs)
+    throw new errors.InvalidInputError(`${what} must be an array of objects`, { code: 'invalid_input' })
+  }
+  return rs
+}
+
+class Records {
+  constructor(n, kind, name) {
+    this._n = n
+    this._kind = kind
+    this.name = name
+  }
+  /** One page: `{ rows, total, page, pageSize, totalPages }`. */
+  list(opts) {
+    return call(this._n, `${this._kind}.list`, listArgs(this.name, opts))
+  }
+  /** Every page from `opts.page` on, fetched one ahead in the background. */
+  pages(opts) {
+    return pages(this._n, `${this._kind}.iter`, listArgs(this.name, opts))
+  }
+  /** Every record, page after page, with bounded memory. */
+  async *iter(opts) {
+    for await (const p of this.pages(opts)) yield* p.rows
+  }
+}
+
+class Masters extends Records {
+  constructor(n, name) {
+    super(n, 'masters', name)
+  }
+  /** Inserts or updates any number of records (1000 per request). */
+  upsert(rs) {
+    return call(this._n, 'masters.upsert', { name: this.name, records: records(rs) })
+  }
+}
+
+class Modules extends Records {
+  constructor(n, name) {
+    super(n, 'modules', name)
+  }
+  upsert(rs, { userName } = {}) {
+    return call(this._n, 'modules.upsert', { name: this.name, records: records(rs), userName })
+  }
+}
+
+class SubTable {
+  constructor(n, tableId) {
+    this._n = n
+    this.tableId = tableId
+  }
+  upsert(rows, { moduleName, recordId } = {}) {
+    return call(this._n, 'subTable.upsert', { tableId: this.tableId, rows: records(rows, 'rows'), moduleName, recordId })
+  }
+}
+
+class Workflow {
+  constructor(n, module) {
+    this._n = n
+    this.module = module
+  }
+  act(recordIds, { action, userName, spaceName } = {}) {
+    return call(this._n, 'workflow.act', { module: this.module, recordIds: Array.from(recordIds), action, userName, spaceName: spaceName ?? null })
+  }
+}
+
+class Users {
+  constructor(n) {
+    this._n = n
+  }
+  grantAccess(userName, { projects = [], groups = [], profile = {} } = {}) {
+    const user = { ...profile, userName }
+    const ps = Array.from(projects, (p) =>
+      typeof p === 'string' ? { projectId: p, groups: [], spaces: [] } : { projectId: p.projectId ?? p.projectID, groups: p.groups ?? [], spaces: p.spaces ?? [] },
+    )
+    return call(this._n, 'users.grantAccess', { grant: { user, projects: ps, groups: Array.from(groups) } })
+  }
+  list({ page = 1, pageSize = 1000 } = {}) {
+    return call(this._n, 'users.list', { page, pageSize })
+  }
+  async *iter({ pageSize = 1000 } = {}) {
+    for await (const p of pages(this._n, 'users.iter', { pageSize })) yield* p.rows
+  }
+  get(username) {
+    return call(this._n, 'users.get', { username })
+  }
+  groups({ onlyProjectGroups = false } = {}) {
+    return call(this._n, 'users.groups', { onlyProjectGroups })
+  }
+  activate(usernames) {
+    return call(this._n, 'users.activate', { usernames: Array.from(usernames) })
+  }
+  deactivate(usernames) {
+    return call(this._n, 'users.deactivate', { usernames: Array.from(usernames) })
+  }
+  removeAccess(username, projects, groups = []) {
+    return call(this._n, 'users.removeAccess', { username, projects: Array.from(projects), groups: Array.from(groups) })
+  }
+  removeProjectAccess(username, projectIds) {
+    return call(this._n, 'users.removeProjectAccess', { username, projectIds: Array.from(projectIds) })
+  }
+}
+
+class Health {
+  constructor(n) {
+    this._n = n
+  }
+  liveness() {
+    return call(this._n, 'health.liveness')
+  }
+  readiness() {
+    return call(this._n, 'health.readiness')
+  }
+}
+
+class Client {
+  /**
+   * @param {object} [options] token, baseUrl, projectId, tenantId, timeoutMs, maxRetries,
+   *   rateLimit (requests/s; 0/false for none), retryWrites — unset ones from EXTO360_* env vars.
+   */
+  constructor(options = {}, nativeClient = undefined) {
+    if (nativeClient) {
+      this._n = nativeClient
+    } else {
+      try {
+        this._n = new native.NativeClient(JSON.stringify(config(options)))
+      } catch (e) {
+        throw fromNative(e)
+      }
+    }
+    this.users = new Users(this._n)
+    this.health = new Health(this._n)
+  }
+  /** A copy scoped to another project (`null`: tenant scope). */
+  withProject(projectId) {
+    try {
+      return new Client({}, this._n.withProject(projectId ?? null))
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+  masters(name) {
+    return new Masters(this._n, name)
+  }
+  modules(name) {
+    return new Modules(this._n, name)
+  }
+  subTable(tableId) {
+    return new SubTable(this._n, tableId)
+  }
+  workflow(module) {
+    return new Workflow(this._n, module)
+  }
+  /** Base URL and scope; never the token. */
+  toJSON() {
+    return JSON.parse(this._n.describe())
+  }
+  toString() {
+    const d = this.toJSON()
+    return `Client(${d.baseUrl}${d.projectId ? `, project ${d.projectId}` : ''})`
+  }
+  [INSPECT]() {
+    return this.toString()
+  }
+}
+
+module.exports = { Client, Filter, Field, ...errors, fromNative: undefined, version }
+delete module.exports.fromNative
