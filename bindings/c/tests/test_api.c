@@ -1,0 +1,215 @@
+/* Tests of the C ABI against the in-process emulator. Plain C11; run under valgrind and ASan. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+#include "exto360.h"
+
+static int failures = 0;
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+static exto360_client *new_client(const exto360_emulator *emu, const char *extra) {
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg, "{\"token\":\"%s\",\"baseUrl\":\"%s\",\"rateLimit\":null%s}", exto360_emulator_token(emu), exto360_emulator_url(emu), extra ? extra : "");
+    exto360_client *c = NULL;
+    exto360_error *err = NULL;
+    exto360_status st = exto360_client_new(cfg, &c, &err);
+    CHECK(st == EXTO360_OK && c != NULL, "client_new: %s", err ? exto360_error_message(err) : "?");
+    exto360_error_free(err);
+    return c;
+}
+
+static void test_list_and_errors(const exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_error *err = NULL;
+    exto360_status st = exto360_masters_list(c, "LOCATION", "{\"pageSize\":2,\"sort\":\"-serial_number\"}", &out, &err);
+    CHECK(st == EXTO360_OK, "masters_list");
+    CHECK(out && strstr(out, "\"total\":6") && strstr(out, "\"PUN\""), "page: %s", out ? out : "(null)");
+    exto360_string_free(out);
+    out = NULL;
+
+    st = exto360_masters_list(c, "ITEM_MASTER", NULL, &out, &err);
+    CHECK(st == EXTO360_NOT_FOUND, "unknown master status %d", (int)st);
+    CHECK(out == NULL, "no output on failure");
+    CHECK(exto360_error_kind(err) == EXTO360_NOT_FOUND, "kind");
+    CHECK(exto360_error_status(err) == 500, "http status %d", exto360_error_status(err));
+    CHECK(strcmp(exto360_error_code(err), "not_found") == 0, "code");
+    CHECK(strcmp(exto360_error_summary(err), "Service Exception") == 0, "summary");
+    CHECK(exto360_error_details_count(err) == 1 && strcmp(exto360_error_detail(err, 0), "ITEM_MASTER not Found.") == 0, "details");
+    CHECK(exto360_error_detail(err, 7) == NULL, "detail out of range");
+    CHECK(strstr(exto360_error_details_json(err), "\"kind\":\"not_found\"") != NULL, "json");
+    exto360_error_free(err);
+    err = NULL;
+
+    /* A date filter without a time zone is refused before sending. */
+    st = exto360_masters_list(c, "LOCATION", "{\"filter\":{\"field\":\"openedOn\",\"type\":\"DATE\",\"op\":\"ge\",\"value\":\"2024-03-01\"}}", &out, &err);
+    CHECK(st == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "local_time_zone"), "date filter");
+    exto360_error_free(err);
+    err = NULL;
+    exto360_client_free(c);
+}
+
+static void test_bad_arguments(const exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_error *err = NULL;
+    CHECK(exto360_masters_list(NULL, "LOCATION", NULL, &out, &err) == EXTO360_INVALID_ARGUMENT, "NULL client");
+    CHECK(strstr(exto360_error_message(err), "client must not be NULL") != NULL, "message names the argument");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_list(c, NULL, NULL, &out, &err) == EXTO360_INVALID_ARGUMENT, "NULL name");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_list(c, "LOCATION", NULL, NULL, &err) == EXTO360_INVALID_ARGUMENT, "NULL out");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_list(c, "LOCATION", "{not json", &out, &err) == EXTO360_INVALID_ARGUMENT, "bad JSON");
+    CHECK(strstr(exto360_error_message(err), "args_json is not valid JSON") != NULL, "JSON message");
+    exto360_error_free(err); err = NULL;
+    const char bad_utf8[] = { 'L', (char)0xff, 0 };
+    CHECK(exto360_masters_list(c, bad_utf8, NULL, &out, &err) == EXTO360_INVALID_ARGUMENT, "bad UTF-8");
+    CHECK(strstr(exto360_error_message(err), "not valid UTF-8") != NULL, "UTF-8 message");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_upsert(c, "VENDOR", "{\"a\":1}", &out, &err) == EXTO360_INVALID_ARGUMENT, "records not an array");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_list(c, "LOCATION", "[1]", &out, NULL) == EXTO360_INVALID_ARGUMENT, "err may be NULL");
+    CHECK(exto360_client_new("{\"tokn\":\"x\"}", NULL, NULL) == EXTO360_INVALID_ARGUMENT, "NULL out");
+    exto360_client *c2 = NULL;
+    CHECK(exto360_client_new("{\"token\":\"t\",\"baseUrl\":\"http://example.com\"}", &c2, &err) == EXTO360_INVALID_ARGUMENT && c2 == NULL, "insecure URL");
+    exto360_error_free(err); err = NULL;
+    /* NULL-safe frees and accessors. */
+    exto360_client_free(NULL);
+    exto360_pager_free(NULL);
+    exto360_error_free(NULL);
+    exto360_string_free(NULL);
+    exto360_emulator_free(NULL);
+    CHECK(exto360_error_message(NULL) == NULL && exto360_error_status(NULL) == 0, "NULL error accessors");
+    exto360_client_free(c);
+}
+
+static void test_writes_and_pager(exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_error *err = NULL;
+    /* 2500 records: three requests. */
+    size_t cap = 2500 * 32 + 16, len = 0;
+    char *records = malloc(cap);
+    len += (size_t)snprintf(records + len, cap - len, "[");
+    for (int i = 0; i < 2500; i++) len += (size_t)snprintf(records + len, cap - len, "%s{\"vendor_id\":\"V%d\"}", i ? "," : "", i);
+    snprintf(records + len, cap - len, "]");
+    CHECK(exto360_masters_upsert(c, "VENDOR", records, &out, &err) == EXTO360_OK, "upsert");
+    CHECK(out && strstr(out, "\"insertedCount\":2500"), "upsert result");
+    exto360_string_free(out); out = NULL;
+
+    exto360_pager *pager = NULL;
+    CHECK(exto360_masters_iter(c, "VENDOR", "{\"pageSize\":1000}", &pager, &err) == EXTO360_OK, "iter");
+    int pages = 0;
+    char *page = NULL;
+    while (exto360_pager_next(pager, &page, &err) == EXTO360_OK && page != NULL) {
+        pages++;
+        exto360_string_free(page);
+    }
+    CHECK(pages == 3, "pages %d", pages);
+    CHECK(exto360_pager_next(pager, &page, &err) == EXTO360_OK && page == NULL, "stays at the end");
+    exto360_pager_free(pager);
+
+    /* A bulk write that fails half way: the error's JSON says what was written. */
+    exto360_emulator_set_faults(emu, "[{\"kind\":\"status\",\"status\":422,\"method\":\"POST\",\"bodyContains\":\"\\\"V2200\\\"\"}]", NULL);
+    CHECK(exto360_masters_upsert(c, "VENDOR", records, &out, &err) == EXTO360_BAD_REQUEST, "partial upsert");
+    CHECK(strstr(exto360_error_details_json(err), "\"written\":[[0,2000]]") != NULL, "bulk report: %s", exto360_error_details_json(err));
+    exto360_error_free(err); err = NULL;
+    exto360_emulator_set_faults(emu, "[]", NULL);
+    free(records);
+
+    /* Modules, sub-tables, workflow, users, health, filters. */
+    CHECK(exto360_modules_upsert(c, "CUSTOMMODULE", "[{\"ref_no\":\"R-9\"}]", "johndoe@exto360.com", &out, &err) == EXTO360_OK, "module upsert");
+    char id[25] = {0};
+    const char *p = out ? strstr(out, "\"insertedIds\":[\"") : NULL;
+    if (p) memcpy(id, p + 16, 24);
+    exto360_string_free(out); out = NULL;
+    char ids[64];
+    snprintf(ids, sizeof ids, "[\"%s\"]", id);
+    CHECK(exto360_sub_table_upsert(c, "Signatures", "[{\"signer\":\"a@x.com\"}]", "CUSTOMMODULE", id, &out, &err) == EXTO360_OK, "sub-table");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_workflow_act(c, "CUSTOMMODULE", ids, "{\"action\":\"Submit\",\"userName\":\"johndoe@exto360.com\"}", &out, &err) == EXTO360_OK, "workflow");
+    CHECK(out && strstr(out, id), "workflow result");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_grant_access(c, "{\"user\":{\"userName\":\"jane@exto360.com\"},\"projects\":[{\"projectId\":\"p6iDlWb\"}],\"groups\":[\"G1\"]}", &out, &err) == EXTO360_OK, "grant");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_get(c, "jane@exto360.com", &out, &err) == EXTO360_OK && strstr(out, "p6iDlWb"), "get");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_list(c, NULL, &out, &err) == EXTO360_OK && strstr(out, "jane@exto360.com"), "list users");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_groups(c, true, &out, &err) == EXTO360_OK && strstr(out, "\"groups\":[]"), "groups");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_deactivate(c, "[\"jane@exto360.com\"]", &out, &err) == EXTO360_OK && strstr(out, "\"nModified\":1"), "deactivate");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_activate(c, "[\"jane@exto360.com\"]", &out, &err) == EXTO360_OK, "activate");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_remove_access(c, "jane@exto360.com", "[\"p6iDlWb\"]", NULL, &out, &err) == EXTO360_OK, "remove access");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_users_remove_project_access(c, "jane@exto360.com", "[\"p6iDlWb\"]", &out, &err) == EXTO360_OK, "remove project access");
+    exto360_string_free(out); out = NULL;
+    exto360_pager *users = NULL;
+    CHECK(exto360_users_iter(c, NULL, &users, &err) == EXTO360_OK, "users iter");
+    CHECK(exto360_pager_next(users, &out, &err) == EXTO360_OK && out && strstr(out, "admin@exto360.com"), "users page");
+    exto360_string_free(out); out = NULL;
+    exto360_pager_free(users); /* freed before the end: stops the background task */
+    CHECK(exto360_health_liveness(c, &out, &err) == EXTO360_OK && strstr(out, "\"ok\":true"), "liveness");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_health_readiness(c, &out, &err) == EXTO360_OK, "readiness");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_filter_render("{\"and\":[{\"field\":\"n\",\"type\":\"NUMBER\",\"op\":\"gt\",\"value\":3},{\"field\":\"e\",\"op\":\"contains\",\"value\":\"x\"}]}", &out, &err) == EXTO360_OK && strcmp(out, "n:NUMBER:gt:3:and:e:cn:x") == 0, "filter");
+    exto360_string_free(out); out = NULL;
+
+    exto360_client *scoped = NULL;
+    CHECK(exto360_client_with_project(c, "Vx6-j2Z", &scoped, &err) == EXTO360_OK, "with_project");
+    CHECK(exto360_masters_list(scoped, "LOCATION", NULL, &out, &err) == EXTO360_OK && strstr(out, "\"total\":3"), "scoped list");
+    exto360_string_free(out); out = NULL;
+    exto360_client_free(scoped);
+    exto360_client_free(c);
+}
+
+struct job { exto360_client *c; int ok; };
+static void *worker(void *arg) {
+    struct job *j = arg;
+    for (int i = 0; i < 5; i++) {
+        char *out = NULL;
+        if (exto360_masters_list(j->c, "LOCATION", NULL, &out, NULL) == EXTO360_OK && strstr(out, "\"total\":6")) j->ok++;
+        exto360_string_free(out);
+    }
+    return NULL;
+}
+
+static void test_threads(const exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, NULL);
+    pthread_t t[4];
+    struct job jobs[4] = {{c, 0}, {c, 0}, {c, 0}, {c, 0}};
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, worker, &jobs[i]);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) CHECK(jobs[i].ok == 5, "thread %d: %d of 5", i, jobs[i].ok);
+    exto360_client_free(c);
+}
+
+int main(void) {
+    exto360_emulator *emu = NULL;
+    exto360_error *err = NULL;
+    if (exto360_emulator_start(NULL, &emu, &err) != EXTO360_OK) {
+        fprintf(stderr, "cannot start the emulator: %s\n", exto360_error_message(err));
+        return 2;
+    }
+    printf("exto360 %s, emulator at %s\n", exto360_version(), exto360_emulator_url(emu));
+    test_list_and_errors(emu);
+    test_bad_arguments(emu);
+    test_writes_and_pager(emu);
+    test_threads(emu);
+    char *journal = NULL;
+    CHECK(exto360_emulator_journal(emu, &journal, NULL) == EXTO360_OK && strstr(journal, "Bearer ***") && !strstr(journal, "demo-token"), "journal masks the token");
+    exto360_string_free(journal);
+    exto360_emulator_free(emu);
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("all C checks passed\n");
+    return 0;
+}
