@@ -16,11 +16,20 @@ VENV := .venv
 PY := $(abspath $(VENV))/bin/python
 WHEELS := $(TARGET_DIR)/wheels
 
+# C and C#: a staged install tree (include/, lib/, lib/pkgconfig/exto360.pc) and test binaries.
+C_OUT := $(abspath $(TARGET_DIR))/c
+CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 EXECS := --exec rust=$(TARGET_DIR)/debug/conformance-rust \
          --exec "python=$(PY) python/tests/conformance_exec.py" \
-         --exec "node=node node/conformance_exec.js"
+         --exec "node=node node/conformance_exec.js" \
+         --exec "c=$(C_OUT)/conformance_exec" \
+         --exec "csharp=mono $(C_OUT)/ConformanceExec.exe"
 
-.PHONY: all build test test-rust test-python test-node conformance demo bench emulator toolchain python-wheel node-build
+.PHONY: all build test test-rust test-python test-node test-c test-csharp conformance demo bench emulator toolchain python-wheel node-build c-lib csharp-build system-deps header
 
 all: build
 
@@ -30,8 +39,9 @@ toolchain:
 build: toolchain
 	$(CARGO) build --workspace --all-targets
 
-## Every suite: Rust (emulator, core), Python, Node, then the conformance matrix of every language.
-test: toolchain test-rust test-python test-node conformance
+## Every suite: Rust (emulator, core, header drift), Python, Node, C, C#, then the conformance
+## matrix of every language.
+test: toolchain test-rust test-python test-node test-c test-csharp conformance
 
 test-rust:
 	$(CARGO) test --workspace
@@ -63,17 +73,60 @@ test-node: node-build
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p examples
 
+# ---------------------------------------------------------------- C and C#
+## Debian packages for the C and C# suites (cJSON for the C conformance executor, Mono, valgrind).
+system-deps:
+	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+## libexto360.so/.a, the header and exto360.pc, staged under $(C_OUT).
+c-lib: toolchain
+	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-c
+	mkdir -p $(C_OUT)/include $(C_OUT)/lib/pkgconfig
+	cp bindings/c/include/exto360.h $(C_OUT)/include/
+	cp $(RELEASE)/libexto360.so $(RELEASE)/libexto360.a $(C_OUT)/lib/
+	sed -e 's|@PREFIX@|$(C_OUT)|' -e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)|' bindings/c/exto360.pc.in > $(C_OUT)/lib/pkgconfig/exto360.pc
+
+## Refreshes the committed header from the code (cbindgen); `cargo test` fails until it matches.
+header: toolchain
+	$(CARGO) build -q -p exto360-c
+	cp $$(ls -t $(TARGET_DIR)/debug/build/exto360-c-*/out/exto360.h | head -1) bindings/c/include/exto360.h
+
+test-c: c-lib system-deps
+	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/test_api.c -L$(C_OUT)/lib -lexto360 -lpthread -o $(C_OUT)/test_api
+	LD_LIBRARY_PATH=$(C_OUT)/lib $(C_OUT)/test_api
+	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=1 $(C_OUT)/test_api
+	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_api.c -L$(C_OUT)/lib -lexto360 -lpthread -o $(C_OUT)/test_api_asan
+	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_api_asan
+	gcc $(CFLAGS_STRICT) $$(PKG_CONFIG_PATH=$(C_OUT)/lib/pkgconfig pkg-config --cflags exto360) bindings/c/examples/quickstart.c $(C_OUT)/lib/libexto360.a $(STATIC_LIBS) -o $(C_OUT)/quickstart
+	$(C_OUT)/quickstart > /dev/null
+	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/conformance_exec.c -Wl,-rpath,$(C_OUT)/lib -L$(C_OUT)/lib -lexto360 -lcjson -o $(C_OUT)/conformance_exec
+
+## The C# wrapper (Exto360.dll), its tests and conformance executor; libexto360.so sits next to them.
+csharp-build: c-lib system-deps
+	mcs -target:library -out:$(C_OUT)/Exto360.dll -r:System.Json.dll bindings/csharp/Exto360.cs
+	mcs -out:$(C_OUT)/Tests.exe -r:$(C_OUT)/Exto360.dll -r:System.Json.dll -r:System.Core.dll bindings/csharp/Tests.cs
+	mcs -out:$(C_OUT)/ConformanceExec.exe -r:$(C_OUT)/Exto360.dll -r:System.Json.dll -r:System.Core.dll bindings/csharp/ConformanceExec.cs
+	cp $(C_OUT)/lib/libexto360.so $(C_OUT)/
+
+test-csharp: csharp-build
+	cd $(C_OUT) && mono Tests.exe
+
 # ---------------------------------------------------------------- conformance
 ## The shared conformance suite in every language built so far (case × language matrix).
-conformance: toolchain python-wheel node-build
+conformance: toolchain python-wheel node-build test-c csharp-build
 	$(CARGO) build -q -p exto360-conformance --bins
 	$(TARGET_DIR)/debug/conformance --cases tests/conformance/cases $(EXECS)
 
 ## The SDK's main jobs against the embedded emulator, in every language built so far.
-demo: toolchain python-wheel node-build
+demo: toolchain python-wheel node-build c-lib
 	$(CARGO) run -q -p exto360 --example quickstart
 	$(PY) python/examples/quickstart.py
 	node node/examples/quickstart.mjs
+	$(MAKE) -s -C bindings/c/examples run LIBDIR=$(C_OUT)/lib
 
 ## Benchmarks print figures; they never fail on time.
 bench: toolchain python-wheel node-build

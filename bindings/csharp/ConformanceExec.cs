@@ -1,0 +1,93 @@
+// The C# executor of the conformance suite (tests/conformance/README.md): one case per stdin
+// line through the public Exto360 classes, one normalized result per stdout line.
+using System;
+using System.Collections.Generic;
+using System.Json;
+using System.Linq;
+using Exto360;
+
+static class ConformanceExec
+{
+    static string S(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? (string)o[k] : null; }
+    static string J(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? o[k].ToString() : null; }
+    static int? I(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? (int?)(int)o[k] : null; }
+
+    static ListOptions Opts(JsonValue a)
+    {
+        // A filter object goes through the library's renderer; strings pass as they are.
+        string filter = null;
+        if (a.ContainsKey("filter") && a["filter"] != null)
+            filter = a["filter"].JsonType == JsonType.String ? (string)a["filter"] : Client.RenderFilter(a["filter"].ToString());
+        return new ListOptions { Page = I(a, "page"), PageSize = I(a, "pageSize"), Sort = S(a, "sort"), Status = S(a, "status"), Filter = filter, LocalTimeZone = S(a, "localTimeZone") };
+    }
+
+    static string Collect(IEnumerable<string> pages, string key, bool users)
+    {
+        var items = new JsonArray();
+        foreach (var p in pages)
+            foreach (JsonValue row in (JsonArray)JsonValue.Parse(p)["rows"])
+                items.Add(users ? row["user"]["userName"] : row["_id"]);
+        return new JsonObject { { "count", items.Count }, { key, items } }.ToString();
+    }
+
+    static string Upsert(UpsertResult r)
+    {
+        return new JsonObject { { "insertedIds", new JsonArray(r.InsertedIds.Select(x => (JsonValue)x)) }, { "insertedCount", r.InsertedCount }, { "updatedCount", r.UpdatedCount } }.ToString();
+    }
+
+    static string Bulk(string json)
+    {
+        var r = JsonValue.Parse(json);
+        return new JsonObject { { "ok", r["ok"] }, { "nMatched", r["nMatched"] }, { "nModified", r["nModified"] } }.ToString();
+    }
+
+    static string Run(Client c, string op, JsonValue a)
+    {
+        switch (op)
+        {
+            case "health.liveness": return c.Health.Liveness();
+            case "health.readiness": return c.Health.Readiness();
+            case "masters.list": return c.Masters(S(a, "name")).List(Opts(a));
+            case "modules.list": return c.Modules(S(a, "name")).List(Opts(a));
+            case "masters.iter": return Collect(c.Masters(S(a, "name")).Pages(Opts(a)), "ids", false);
+            case "modules.iter": return Collect(c.Modules(S(a, "name")).Pages(Opts(a)), "ids", false);
+            case "masters.upsert": return Upsert(c.Masters(S(a, "name")).Upsert(J(a, "records")));
+            case "modules.upsert": return Upsert(c.Modules(S(a, "name")).Upsert(J(a, "records"), S(a, "userName")));
+            case "subTable.upsert": return Upsert(c.SubTable(S(a, "tableId")).Upsert(J(a, "rows"), S(a, "moduleName"), S(a, "recordId")));
+            case "workflow.act": return c.Workflow(S(a, "module")).Act(J(a, "recordIds"), S(a, "action"), S(a, "userName"), S(a, "spaceName"));
+            case "users.grantAccess": return Upsert(c.Users.GrantAccess(J(a, "grant")));
+            case "users.list": return c.Users.List(I(a, "page") ?? 1, I(a, "pageSize") ?? 1000);
+            case "users.iter": return Collect(c.Users.Pages(), "userNames", true);
+            case "users.get": return c.Users.Get(S(a, "username"));
+            case "users.groups": return c.Users.Groups(a.ContainsKey("onlyProjectGroups") && (bool)a["onlyProjectGroups"]);
+            case "users.activate": return Bulk(c.Users.Activate(J(a, "usernames")));
+            case "users.deactivate": return Bulk(c.Users.Deactivate(J(a, "usernames")));
+            case "users.removeAccess": return c.Users.RemoveAccess(S(a, "username"), J(a, "projects") ?? "[]", J(a, "groups"));
+            case "users.removeProjectAccess": return c.Users.RemoveProjectAccess(S(a, "username"), J(a, "projectIds") ?? "[]");
+            case "filter.render": return new JsonPrimitive(Client.RenderFilter(a["filter"].ToString())).ToString();
+        }
+        throw new ArgumentException("unknown operation " + op);
+    }
+
+    static void Main()
+    {
+        string line;
+        while ((line = Console.ReadLine()) != null)
+        {
+            if (line.Trim().Length == 0) continue;
+            var msg = JsonValue.Parse(line);
+            string reply;
+            try
+            {
+                using (var c = new Client(msg["client"].ToString()))
+                    reply = "{\"id\":" + msg["id"].ToString() + ",\"ok\":" + Run(c, (string)msg["op"], msg["args"]) + "}";
+            }
+            catch (Exto360Exception e)
+            {
+                reply = "{\"id\":" + msg["id"].ToString() + ",\"error\":" + e.Json + "}";
+            }
+            Console.WriteLine(reply);
+            Console.Out.Flush();
+        }
+    }
+}
