@@ -135,6 +135,8 @@ bench: toolchain python-wheel node-build
 	$(RELEASE)/core all
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator $(PY) bench/python_bench.py
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator node bench/node_bench.mjs
+	$(MAKE) -s c-lib
+	bench/c_bench.sh $(RELEASE) $(C_OUT)
 
 ## Run the emulator in the foreground with the demo dataset (Ctrl-C to stop).
 emulator: toolchain
