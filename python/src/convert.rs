@@ -3,6 +3,7 @@
 //! with a clear error naming the path of anything that cannot be.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::fmt;
 
 use pyo3::exceptions::PyTypeError;
@@ -21,13 +22,38 @@ pub fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// Record keys repeat on every row: one Python string per distinct key. (FxHash: the keys are
-/// short and trusted-shape; SipHash was a measurable share of the conversion.)
+/// short and trusted-shape; SipHash was a measurable share of the conversion.) Short string
+/// values repeat too — within a record (`_id`/`id`, `refId`/`slug`, `createdAt`/`updatedAt`)
+/// and across records (tenant, project, status, users) — so a small direct-mapped cache shares
+/// one immutable Python string for them.
 #[derive(Default)]
 struct KeyCache {
     map: HashMap<String, Py<PyString>, rustc_hash::FxBuildHasher>,
+    values: Vec<Option<(Box<str>, Py<PyString>)>>,
 }
 
+const VALUE_SLOTS: usize = 512;
+const VALUE_MAX_LEN: usize = 40;
+
 impl KeyCache {
+    fn value<'py>(&mut self, py: Python<'py>, v: &str) -> Bound<'py, PyString> {
+        if v.len() > VALUE_MAX_LEN {
+            return PyString::new(py, v);
+        }
+        if self.values.is_empty() {
+            self.values.resize_with(VALUE_SLOTS, || None);
+        }
+        let slot = (rustc_hash::FxBuildHasher.hash_one(v) as usize) % VALUE_SLOTS;
+        if let Some((k, s)) = &self.values[slot] {
+            if &**k == v {
+                return s.bind(py).clone();
+            }
+        }
+        let s = PyString::new(py, v);
+        self.values[slot] = Some((v.into(), s.clone().unbind()));
+        s
+    }
+
     fn get<'py>(&mut self, py: Python<'py>, k: &str) -> Bound<'py, PyString> {
         if let Some(s) = self.map.get(k) {
             return s.bind(py).clone();
@@ -75,7 +101,7 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
         Ok(PyFloat::new(self.py, v).into_any().unbind())
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(PyString::new(self.py, v).into_any().unbind())
+        Ok(self.keys.value(self.py, v).into_any().unbind())
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(self.py.None())
