@@ -7,10 +7,13 @@ pub mod users;
 pub mod workflow;
 
 use bytes::Bytes;
+use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::client::{Call, Client, Safety};
 use crate::error::{Error, Result};
+use crate::models::UpsertResult;
 
 /// Most records (and sub-table rows, usernames) per request (REFERENCE.md §10).
 pub const MAX_RECORDS_PER_REQUEST: usize = 1000;
@@ -45,6 +48,27 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
 
 pub(crate) fn body<T: Serialize + ?Sized>(v: &T) -> Result<Bytes> {
     serde_json::to_vec(v).map(Bytes::from).map_err(|e| Error::invalid_input(format!("cannot serialize the request body: {e}")))
+}
+
+/// POSTs `rows` (caller objects, `what` names them in errors) to `path` in chunks of 1000 with
+/// `query` on every request, and merges the answers: what record and sub-table upserts share.
+pub(crate) async fn upsert_chunks<R: Serialize>(client: &Client, path: String, query: Vec<(&'static str, String)>, rows: &[R], what: &str) -> Result<UpsertResult> {
+    let objects = to_objects(rows, what)?;
+    if objects.is_empty() {
+        return Ok(UpsertResult::default());
+    }
+    let parts = crate::bulk::run(objects.len(), MAX_RECORDS_PER_REQUEST, client.inner.bulk_concurrency, |range, abort| {
+        let mut call = Call::new(Method::POST, path.clone(), Safety::Write);
+        call.query = query.clone();
+        call.abort = Some(abort);
+        let chunk = body(&objects[range]);
+        async move {
+            let call = call.json_body(chunk?);
+            client.execute_json::<UpsertResult>(&call).await
+        }
+    })
+    .await?;
+    Ok(parts.into_iter().fold(UpsertResult::default(), UpsertResult::merge))
 }
 
 /// Non-empty strings, checked one by one (`what[i]` in the error).

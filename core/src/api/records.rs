@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{MAX_RECORDS_PER_REQUEST, body, to_objects};
-use crate::client::{Call, Client, Safety};
+use super::upsert_chunks;
+use crate::client::{Call, Client};
 use crate::encode;
 use crate::error::Result;
 use crate::models::{Record, UpsertResult};
@@ -108,27 +107,12 @@ impl Collection {
 
     async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>) -> Result<UpsertResult> {
         let path = self.path()?;
+        let mut query = Vec::new();
         if let Some(u) = user_name {
             encode::required("user_name", u)?;
+            query.push(("userName", u.to_string()));
         }
-        let objects = to_objects(rows, "records")?;
-        if objects.is_empty() {
-            return Ok(UpsertResult::default());
-        }
-        let parts = crate::bulk::run(objects.len(), MAX_RECORDS_PER_REQUEST, self.client.inner.bulk_concurrency, |range, abort| {
-            let chunk = body(&objects[range]);
-            let path = path.clone();
-            async move {
-                let mut call = Call::new(Method::POST, path, Safety::Write).json_body(chunk?);
-                if let Some(u) = user_name {
-                    call = call.query("userName", u);
-                }
-                call.abort = Some(abort);
-                self.client.execute_json::<UpsertResult>(&call).await
-            }
-        })
-        .await?;
-        Ok(parts.into_iter().fold(UpsertResult::default(), UpsertResult::merge))
+        upsert_chunks(&self.client, path, query, rows, "records").await
     }
 }
 

@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use reqwest::Method;
 use serde::Serialize;
 
-use super::{MAX_RECORDS_PER_REQUEST, body, to_objects};
-use crate::client::{Call, Client, Safety};
+use super::upsert_chunks;
+use crate::client::Client;
 use crate::encode;
 use crate::error::Result;
 use crate::models::UpsertResult;
@@ -26,25 +25,8 @@ impl SubTable {
         let path = format!("api/v1/sub-table/{}", encode::segment("table id", &self.table_id)?);
         encode::required("module_name", module_name)?;
         encode::required("record_id", record_id)?;
-        let objects = to_objects(rows, "rows")?;
-        if objects.is_empty() {
-            return Ok(UpsertResult::default());
-        }
-        let parts = crate::bulk::run(objects.len(), MAX_RECORDS_PER_REQUEST, self.client.inner.bulk_concurrency, |range, abort| {
-            let chunk = body(&objects[range]);
-            let path = path.clone();
-            async move {
-                let mut call = Call::new(Method::POST, path, Safety::Write)
-                    .json_body(chunk?)
-                    .query("moduleName", module_name)
-                    .query("recordName", record_id)
-                    .query("recordId", record_id);
-                call.abort = Some(abort);
-                self.client.execute_json::<UpsertResult>(&call).await
-            }
-        })
-        .await?;
-        Ok(parts.into_iter().fold(UpsertResult::default(), UpsertResult::merge))
+        let query = vec![("moduleName", module_name.to_string()), ("recordName", record_id.to_string()), ("recordId", record_id.to_string())];
+        upsert_chunks(&self.client, path, query, rows, "rows").await
     }
 
     pub fn table_id(&self) -> &str {
