@@ -237,5 +237,6 @@ class Client {
   }
 }
 
-module.exports = { Client, Filter, Field, ...errors, fromNative: undefined, version }
-delete module.exports.fromNative
+// The error classes are exported; the native-error mapping stays internal.
+const { fromNative: _internal, ...errorClasses } = errors
+module.exports = { Client, Filter, Field, ...errorClasses, version }
