@@ -16,7 +16,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativePager>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_function(wrap_pyfunction!(render_filter, m)?)?;
-    m.add_function(wrap_pyfunction!(_loads, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
@@ -26,11 +25,4 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn render_filter(py: Python<'_>, spec: &Bound<'_, pyo3::types::PyDict>) -> PyResult<String> {
     let spec = convert::to_value(spec.as_any(), "filter")?;
     exto360::json::filter_from_json(&spec).render().map_err(|e| errors::to_py(py, &e))
-}
-
-/// JSON text to Python objects with the package's own parser (benchmarks compare it with
-/// `json.loads`).
-#[pyfunction]
-fn _loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    convert::loads(py, text)
 }
