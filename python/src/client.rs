@@ -10,9 +10,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::convert::{loads, to_value};
+use crate::convert::{tape_to_py, to_value};
 use crate::errors::to_py;
 use crate::runtime;
+use crate::tape::Tape;
 
 /// A core client, rebuilt from its config in a forked child (its pool belongs to the parent).
 #[pyclass(frozen, module = "exto360._native")]
@@ -40,9 +41,17 @@ fn args_value(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
     }
 }
 
-fn text_to_py(py: Python<'_>, r: exto360::Result<String>) -> PyResult<Py<PyAny>> {
+/// A result parsed on the runtime thread (off the GIL), ready for `parsed_to_py`.
+type Parsed = exto360::Result<Result<Tape, String>>;
+
+fn parse(r: exto360::Result<String>) -> Parsed {
+    r.map(Tape::parse)
+}
+
+fn parsed_to_py(py: Python<'_>, r: Parsed) -> PyResult<Py<PyAny>> {
     match r {
-        Ok(text) => Ok(loads(py, &text)?.unbind()),
+        Ok(Ok(tape)) => Ok(tape_to_py(py, &tape)?.unbind()),
+        Ok(Err(e)) => Err(PyRuntimeError::new_err(format!("exto360: internal error: the core returned invalid JSON: {e}"))),
         Err(e) => Err(to_py(py, &e)),
     }
 }
@@ -85,8 +94,8 @@ impl NativeClient {
     fn call(&self, py: Python<'_>, op: String, args: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let args = args_value(args)?;
         let client = self.client()?;
-        let out = runtime::block_on(py, async move { json::call(&client, &op, &args).await })?;
-        text_to_py(py, out)
+        let out = runtime::block_on(py, async move { parse(json::call(&client, &op, &args).await) })?;
+        parsed_to_py(py, out)
     }
 
     /// Runs `op` and returns an asyncio future of its result.
@@ -94,7 +103,7 @@ impl NativeClient {
     fn call_async<'py>(&self, py: Python<'py>, op: String, args: Option<&Bound<'_, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
         let args = args_value(args)?;
         let client = self.client()?;
-        runtime::future_into_py(py, async move { json::call(&client, &op, &args).await }, text_to_py)
+        runtime::future_into_py(py, async move { parse(json::call(&client, &op, &args).await) }, parsed_to_py)
     }
 
     /// Starts an iteration (`masters.iter`, `modules.iter`, `users.iter`).
@@ -125,20 +134,21 @@ impl NativePager {
     }
 }
 
-async fn next_text(pages: Arc<tokio::sync::Mutex<Option<TextStream>>>) -> Option<exto360::Result<String>> {
+/// The next page, parsed on the runtime thread.
+async fn next_page(pages: Arc<tokio::sync::Mutex<Option<TextStream>>>) -> Option<Parsed> {
     let mut guard = pages.lock().await;
     let stream = guard.as_mut()?;
     let item = stream.next().await;
     if !matches!(item, Some(Ok(_))) {
         *guard = None; // ended or failed: release the task and stop
     }
-    item
+    item.map(parse)
 }
 
-fn page_to_py(py: Python<'_>, item: Option<exto360::Result<String>>) -> PyResult<Py<PyAny>> {
+fn page_to_py(py: Python<'_>, item: Option<Parsed>) -> PyResult<Py<PyAny>> {
     match item {
         None => Ok(py.None()),
-        Some(r) => text_to_py(py, r),
+        Some(r) => parsed_to_py(py, r),
     }
 }
 
@@ -147,14 +157,14 @@ impl NativePager {
     /// The next page as a dict (`rows`, `total`, ...), or `None` after the last.
     fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.check_pid()?;
-        let item = runtime::block_on(py, next_text(self.pages.clone()))?;
+        let item = runtime::block_on(py, next_page(self.pages.clone()))?;
         page_to_py(py, item)
     }
 
     /// `next_page` as an asyncio future.
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.check_pid()?;
-        runtime::future_into_py(py, next_text(self.pages.clone()), page_to_py)
+        runtime::future_into_py(py, next_page(self.pages.clone()), page_to_py)
     }
 
     /// Stops the background fetching.

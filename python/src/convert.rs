@@ -1,129 +1,152 @@
-//! JSON ↔ Python objects. JSON text becomes dicts and lists in one pass (a serde visitor that
-//! builds Python objects directly, with repeated keys shared), and Python values become JSON
-//! with a clear error naming the path of anything that cannot be.
-
-use std::collections::HashMap;
-use std::hash::BuildHasher;
-use std::fmt;
+//! JSON ↔ Python objects. A parsed page (`tape::Tape`) becomes dicts and lists, and Python
+//! values become JSON with a clear error naming the path of anything that cannot be.
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-/// Parses JSON text into Python objects.
+use crate::tape::{Node, Tape};
+
+/// Parses JSON text into Python objects (small documents: errors, emulator answers).
 pub fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    let mut keys = KeyCache::default();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let v = Seed { py, keys: &mut keys }.deserialize(&mut de).map_err(|e| PyTypeError::new_err(format!("invalid JSON from the client: {e}")))?;
-    de.end().map_err(|e| PyTypeError::new_err(format!("invalid JSON from the client: {e}")))?;
-    Ok(v.into_bound(py))
+    let tape = Tape::parse(text.to_string()).map_err(|e| PyTypeError::new_err(format!("invalid JSON: {e}")))?;
+    tape_to_py(py, &tape)
 }
 
-/// Record keys repeat on every row: one Python string per distinct key. (FxHash: the keys are
-/// short and trusted-shape; SipHash was a measurable share of the conversion.) Short string
-/// values repeat too — within a record (`_id`/`id`, `refId`/`slug`, `createdAt`/`updatedAt`)
-/// and across records (tenant, project, status, users) — so a small direct-mapped cache shares
-/// one immutable Python string for them.
-#[derive(Default)]
-struct KeyCache {
-    map: HashMap<String, Py<PyString>, rustc_hash::FxBuildHasher>,
-    values: Vec<Option<(Box<str>, Py<PyString>)>>,
+/// Builds the Python value of a tape: dicts, lists, str, int, float, bool, None. Each key is one
+/// Python string for the whole tape, and so is each interned short value. A record dict is
+/// copied from a template dict of its shape (no rehashing as it grows), and a dict that holds
+/// no list is untracked by the garbage collector, as CPython's own collector would do.
+pub fn tape_to_py<'py>(py: Python<'py>, tape: &Tape) -> PyResult<Bound<'py, PyAny>> {
+    let keys = (0..tape.key_count()).map(|i| PyString::new(py, tape.key(i as u32))).collect();
+    let mut b = Build { py, tape, keys, templates: vec![None; tape.shapes.len()], strings: vec![std::ptr::null_mut(); tape.string_count()], pos: 0 };
+    // SAFETY: `value` returns a new reference or null with a Python error set.
+    unsafe {
+        let v = b.value();
+        if v.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        Ok(Bound::from_owned_ptr(py, v))
+    }
 }
 
-const VALUE_SLOTS: usize = 512;
-const VALUE_MAX_LEN: usize = 40;
+/// `Py_NewRef` (which the 3.9 stable ABI lacks).
+unsafe fn new_ref(p: *mut ffi::PyObject) -> *mut ffi::PyObject {
+    // SAFETY: the caller holds the GIL and `p` is a live object.
+    unsafe { ffi::Py_INCREF(p) };
+    p
+}
 
-impl KeyCache {
-    fn value<'py>(&mut self, py: Python<'py>, v: &str) -> Bound<'py, PyString> {
-        if v.len() > VALUE_MAX_LEN {
-            return PyString::new(py, v);
-        }
-        if self.values.is_empty() {
-            self.values.resize_with(VALUE_SLOTS, || None);
-        }
-        let slot = (rustc_hash::FxBuildHasher.hash_one(v) as usize) % VALUE_SLOTS;
-        if let Some((k, s)) = &self.values[slot] {
-            if &**k == v {
-                return s.bind(py).clone();
+struct Build<'t, 'py> {
+    py: Python<'py>,
+    tape: &'t Tape,
+    keys: Vec<Bound<'py, PyString>>,
+    templates: Vec<Option<Bound<'py, PyDict>>>,
+    /// String id → its Python string (owned here), null until first used.
+    strings: Vec<*mut ffi::PyObject>,
+    pos: usize,
+}
+
+impl Drop for Build<'_, '_> {
+    fn drop(&mut self) {
+        for &s in &self.strings {
+            if !s.is_null() {
+                // SAFETY: every non-null entry is a reference this struct owns.
+                unsafe { ffi::Py_DECREF(s) };
             }
         }
-        let s = PyString::new(py, v);
-        self.values[slot] = Some((v.into(), s.clone().unbind()));
-        s
-    }
-
-    fn get<'py>(&mut self, py: Python<'py>, k: &str) -> Bound<'py, PyString> {
-        if let Some(s) = self.map.get(k) {
-            return s.bind(py).clone();
-        }
-        let s = PyString::new(py, k);
-        if self.map.len() < 4096 {
-            self.map.insert(k.to_string(), s.clone().unbind());
-        }
-        s
     }
 }
 
-struct Seed<'a, 'py> {
-    py: Python<'py>,
-    keys: &'a mut KeyCache,
-}
-
-fn py_err<E: de::Error>(e: PyErr) -> E {
-    E::custom(e.to_string())
-}
-
-impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
-    type Value = Py<PyAny>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Seed<'_, '_> {
-    type Value = Py<PyAny>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(PyBool::new(self.py, v).to_owned().into_any().unbind())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(PyInt::new(self.py, v).into_any().unbind())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(PyInt::new(self.py, v).into_any().unbind())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(PyFloat::new(self.py, v).into_any().unbind())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.keys.value(self.py, v).into_any().unbind())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(self.py.None())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        self.visit_unit()
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8));
-        while let Some(v) = seq.next_element_seed(Seed { py: self.py, keys: &mut *self.keys })? {
-            items.push(v);
+impl<'py> Build<'_, 'py> {
+    /// A dict with the keys of `shape` (values None), copied for each object of that shape.
+    fn template(&mut self, shape: u32) -> PyResult<*mut ffi::PyObject> {
+        if let Some(t) = &self.templates[shape as usize] {
+            return Ok(t.as_ptr());
         }
-        Ok(PyList::new(self.py, items).map_err(py_err)?.into_any().unbind())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let dict = PyDict::new(self.py);
-        while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let key = self.keys.get(self.py, &k);
-            let v = map.next_value_seed(Seed { py: self.py, keys: &mut *self.keys })?;
-            dict.set_item(key, v).map_err(py_err)?;
+        let t = PyDict::new(self.py);
+        for &k in self.tape.shapes[shape as usize].iter() {
+            t.set_item(&self.keys[k as usize], self.py.None())?;
         }
-        Ok(dict.into_any().unbind())
+        let p = t.as_ptr();
+        self.templates[shape as usize] = Some(t);
+        Ok(p)
+    }
+
+    /// The next value of the tape as a new reference (null with a Python error set on failure).
+    unsafe fn value(&mut self) -> *mut ffi::PyObject {
+        let node = self.tape.nodes[self.pos];
+        self.pos += 1;
+        // SAFETY (whole function): the GIL is held (`self.py`), every pointer passed to the C API
+        // is a live object, and each new reference is either returned or released.
+        unsafe {
+            match node {
+                Node::Null => new_ref(ffi::Py_None()),
+                Node::Bool(b) => new_ref(if b { ffi::Py_True() } else { ffi::Py_False() }),
+                Node::Int(i) => ffi::PyLong_FromLongLong(i),
+                Node::UInt(u) => ffi::PyLong_FromUnsignedLongLong(u),
+                Node::Float(f) => ffi::PyFloat_FromDouble(f),
+                Node::Str(id) => {
+                    let slot = &mut self.strings[id as usize];
+                    if slot.is_null() {
+                        let s = self.tape.string(id);
+                        *slot = ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as ffi::Py_ssize_t);
+                        if slot.is_null() {
+                            return std::ptr::null_mut();
+                        }
+                    }
+                    new_ref(*slot)
+                }
+                Node::Array(n) => {
+                    let list = ffi::PyList_New(n as ffi::Py_ssize_t);
+                    if list.is_null() {
+                        return list;
+                    }
+                    for i in 0..n {
+                        let v = self.value();
+                        if v.is_null() {
+                            ffi::Py_DECREF(list);
+                            return v;
+                        }
+                        ffi::PyList_SetItem(list, i as ffi::Py_ssize_t, v); // steals `v`
+                    }
+                    list
+                }
+                Node::Object { len, shape, atomic } => {
+                    let dict = match len {
+                        0 => ffi::PyDict_New(),
+                        _ => match self.template(shape) {
+                            Ok(t) => ffi::PyDict_Copy(t),
+                            Err(e) => {
+                                e.restore(self.py);
+                                return std::ptr::null_mut();
+                            }
+                        },
+                    };
+                    if dict.is_null() {
+                        return dict;
+                    }
+                    let tape = self.tape;
+                    for &k in tape.shapes[shape as usize].iter() {
+                        let v = self.value();
+                        if v.is_null() || ffi::PyDict_SetItem(dict, self.keys[k as usize].as_ptr(), v) < 0 {
+                            if !v.is_null() {
+                                ffi::Py_DECREF(v);
+                            }
+                            ffi::Py_DECREF(dict);
+                            return std::ptr::null_mut();
+                        }
+                        ffi::Py_DECREF(v);
+                    }
+                    if atomic && ffi::PyObject_GC_IsTracked(dict) == 1 {
+                        ffi::PyObject_GC_UnTrack(dict.cast());
+                    }
+                    dict
+                }
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod convert;
 mod emulator;
 mod errors;
 mod runtime;
+mod tape;
 
 use pyo3::prelude::*;
 

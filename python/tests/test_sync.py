@@ -181,3 +181,26 @@ def test_bad_settings_are_invalid_input(emu):
             raise AssertionError(f"expected InvalidInputError for {kwargs}")
         except exto360.InvalidInputError:
             pass
+
+
+def test_records_come_back_as_plain_python_values(client, emu):
+    import gc
+
+    sent = [
+        {"vendor_id": "plain", "n": 7, "big": 2**63 - 1, "neg": -(2**63), "x": 2.5, "ok": True, "none": None, "uni": "Ñandú 東京 \"q\" \\ \n\t", "empty": {}},
+        {"vendor_id": "nested", "tags": ["a", {"b": [1, 2.0, None]}], "deep": {"k": {"ks": "v"}}},
+        {"vendor_id": "plain2", "n": 8, "big": 1, "neg": 0, "x": -0.5, "ok": False, "none": None, "uni": "plain", "empty": {}},
+    ]
+    client.masters("VENDOR").upsert(sent)
+    rows = {r["customFields"]["vendor_id"]: r for r in client.masters("VENDOR").iter(sort="createdAt")}
+    for s in sent:
+        got = rows[s["vendor_id"]]["customFields"]
+        assert got == s and list(got) == list(s)  # values and key order
+        assert type(got) is dict and type(got.get("tags", [])) is list
+    plain, plain2, nested = rows["plain"], rows["plain2"], rows["nested"]
+    assert type(plain["customFields"]["n"]) is int and type(plain["customFields"]["x"]) is float
+    # Records share key strings; a record without lists needs no cycle tracking, one with a list does.
+    assert next(iter(plain)) is next(iter(plain2))
+    assert not gc.is_tracked(plain) and gc.is_tracked(nested)
+    plain["later"] = [plain]  # mutating it makes it tracked again, as for any dict
+    assert gc.is_tracked(plain)

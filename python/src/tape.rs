@@ -1,0 +1,334 @@
+//! A page parsed off the GIL. The runtime thread that received a page turns its JSON text into a
+//! flat tape (one serde pass) with every repeated key, object shape and short string value
+//! interned; the thread holding the GIL then only allocates Python objects (`convert::tape_to_py`).
+//! This halves the GIL-held work of a page and shares repeated strings between records.
+
+use std::fmt;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
+/// One value of the tape, in pre-order: an object's values follow it in the order of its
+/// shape's keys, an array's elements follow it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    /// A string id (`Tape::string`); equal short strings share one id.
+    Str(u32),
+    Array(u32),
+    /// `atomic`: no list anywhere inside, so the Python dict cannot be part of a reference cycle
+    /// and needs no tracking by the garbage collector.
+    Object { len: u32, shape: u32, atomic: bool },
+}
+
+/// Where a string's bytes are: in the JSON text, or (for strings that had escapes) in `extra`.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    len: u32,
+    extra: bool,
+}
+
+#[derive(Debug)]
+pub struct Tape {
+    text: String,
+    extra: String,
+    pub nodes: Vec<Node>,
+    strings: Vec<Span>,
+    keys: Vec<Span>,
+    /// Shape id → key ids, in the object's order.
+    pub shapes: Vec<Box<[u32]>>,
+}
+
+impl Tape {
+    /// Parses JSON text. Fails on invalid JSON or text of 2 GiB or more.
+    pub fn parse(text: String) -> Result<Tape, String> {
+        if text.len() >= u32::MAX as usize / 2 {
+            return Err("a response of 2 GiB or more".into());
+        }
+        let (nodes, strings, keys, shapes, extra) = {
+            let mut b = Builder::new(&text);
+            let mut de = serde_json::Deserializer::from_str(&text);
+            Value(&mut b).deserialize(&mut de).map_err(|e| e.to_string())?;
+            de.end().map_err(|e| e.to_string())?;
+            (b.nodes, b.strings, b.keys, b.shapes, b.extra)
+        };
+        Ok(Tape { text, extra, nodes, strings, keys, shapes })
+    }
+
+    fn span(&self, s: Span) -> &str {
+        let src = if s.extra { &self.extra } else { &self.text };
+        &src[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    pub fn string(&self, id: u32) -> &str {
+        self.span(self.strings[id as usize])
+    }
+
+    pub fn string_count(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn key(&self, id: u32) -> &str {
+        self.span(self.keys[id as usize])
+    }
+
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Strings up to this length are looked up in the value cache; longer ones are rarely repeated.
+const SHORT: usize = 40;
+const SLOTS: usize = 1024;
+
+struct Builder<'a> {
+    text: &'a str,
+    extra: String,
+    nodes: Vec<Node>,
+    strings: Vec<Span>,
+    keys: Vec<Span>,
+    shapes: Vec<Box<[u32]>>,
+    key_ids: FxHashMap<&'a str, u32>,
+    escaped_key_ids: FxHashMap<String, u32>,
+    shape_ids: FxHashMap<Box<[u32]>, u32>,
+    /// Key ids of the objects being parsed (nested ones on top).
+    key_stack: Vec<u32>,
+    /// Direct-mapped: a short string's hash → its last id. Within a record `_id`/`id`,
+    /// `slug`/`refId` and `createdAt`/`updatedAt` repeat; across records tenant, users, status.
+    recent: Vec<(u32, u32)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str) -> Self {
+        Builder {
+            text,
+            extra: String::new(),
+            nodes: Vec::with_capacity(text.len() / 12),
+            strings: Vec::with_capacity(text.len() / 64),
+            keys: Vec::new(),
+            shapes: Vec::new(),
+            key_ids: FxHashMap::default(),
+            escaped_key_ids: FxHashMap::default(),
+            shape_ids: FxHashMap::default(),
+            key_stack: Vec::new(),
+            recent: vec![(u32::MAX, 0); SLOTS],
+        }
+    }
+
+    /// The span of `s`, which borrows from the text.
+    fn borrowed(&self, s: &'a str) -> Span {
+        Span { start: (s.as_ptr() as usize - self.text.as_ptr() as usize) as u32, len: s.len() as u32, extra: false }
+    }
+
+    fn escaped(&mut self, s: &str) -> Span {
+        let start = self.extra.len() as u32;
+        self.extra.push_str(s);
+        Span { start, len: s.len() as u32, extra: true }
+    }
+
+    fn new_string(&mut self, span: Span) -> u32 {
+        self.strings.push(span);
+        (self.strings.len() - 1) as u32
+    }
+
+    fn borrowed_string(&mut self, s: &'a str) -> u32 {
+        let span = self.borrowed(s);
+        if s.len() > SHORT {
+            return self.new_string(span);
+        }
+        let slot = FxBuildHasher.hash_one(s) as usize % SLOTS;
+        let (start, id) = self.recent[slot];
+        if start != u32::MAX {
+            let prev = self.strings[id as usize];
+            if prev.len == span.len && &self.text[start as usize..(start + prev.len) as usize] == s {
+                return id;
+            }
+        }
+        let id = self.new_string(span);
+        self.recent[slot] = (span.start, id);
+        id
+    }
+
+    fn key(&mut self, span: Span, id: Option<u32>) -> u32 {
+        if let Some(id) = id {
+            return id;
+        }
+        self.keys.push(span);
+        (self.keys.len() - 1) as u32
+    }
+
+    fn borrowed_key(&mut self, s: &'a str) -> u32 {
+        if let Some(&id) = self.key_ids.get(s) {
+            return id;
+        }
+        let id = self.key(self.borrowed(s), None);
+        self.key_ids.insert(s, id);
+        id
+    }
+
+    fn escaped_key(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.escaped_key_ids.get(s) {
+            return id;
+        }
+        let span = self.escaped(s);
+        let id = self.key(span, None);
+        self.escaped_key_ids.insert(s.to_string(), id);
+        id
+    }
+
+    fn shape(&mut self, from: usize) -> u32 {
+        let keys = &self.key_stack[from..];
+        if let Some(&id) = self.shape_ids.get(keys) {
+            return id;
+        }
+        let id = self.shapes.len() as u32;
+        self.shapes.push(keys.into());
+        self.shape_ids.insert(keys.into(), id);
+        id
+    }
+}
+
+fn count<E: de::Error>(n: usize) -> Result<u32, E> {
+    u32::try_from(n).map_err(|_| E::custom("too many elements"))
+}
+
+/// Parses one value onto the tape; yields whether it is atomic (holds no list).
+struct Value<'b, 'a>(&'b mut Builder<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Value<'_, 'a> {
+    type Value = bool;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for Value<'_, 'a> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        self.0.nodes.push(Node::Bool(v));
+        Ok(true)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        self.0.nodes.push(Node::Int(v));
+        Ok(true)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        self.0.nodes.push(match i64::try_from(v) {
+            Ok(i) => Node::Int(i),
+            Err(_) => Node::UInt(v),
+        });
+        Ok(true)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
+        self.0.nodes.push(Node::Float(v));
+        Ok(true)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<bool, E> {
+        let id = self.0.borrowed_string(v);
+        self.0.nodes.push(Node::Str(id));
+        Ok(true)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        let span = self.0.escaped(v);
+        let id = self.0.new_string(span);
+        self.0.nodes.push(Node::Str(id));
+        Ok(true)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        self.0.nodes.push(Node::Null);
+        Ok(true)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        self.visit_unit()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let at = self.0.nodes.len();
+        self.0.nodes.push(Node::Array(0));
+        let mut n = 0usize;
+        while seq.next_element_seed(Value(&mut *self.0))?.is_some() {
+            n += 1;
+        }
+        self.0.nodes[at] = Node::Array(count(n)?);
+        Ok(false)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let at = self.0.nodes.len();
+        self.0.nodes.push(Node::Null);
+        let from = self.0.key_stack.len();
+        let mut atomic = true;
+        while let Some(k) = map.next_key_seed(Key(&mut *self.0))? {
+            self.0.key_stack.push(k);
+            atomic &= map.next_value_seed(Value(&mut *self.0))?;
+        }
+        let len = count(self.0.key_stack.len() - from)?;
+        let shape = self.0.shape(from);
+        self.0.key_stack.truncate(from);
+        self.0.nodes[at] = Node::Object { len, shape, atomic };
+        Ok(atomic)
+    }
+}
+
+/// Parses an object key; yields its key id.
+struct Key<'b, 'a>(&'b mut Builder<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Key<'_, 'a> {
+    type Value = u32;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for Key<'_, 'a> {
+    type Value = u32;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<u32, E> {
+        Ok(self.0.borrowed_key(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
+        Ok(self.0.escaped_key(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_keys_shapes_and_short_strings() {
+        let t = Tape::parse(r#"[{"a":"x","b":[1,-2,2.5]},{"a":"x","b":null},{"b":"y\n","a":true}]"#.into()).unwrap();
+        assert_eq!(t.key_count(), 2);
+        assert_eq!(t.shapes.len(), 2, "a,b and b,a are two shapes");
+        assert_eq!(t.nodes[0], Node::Array(3));
+        assert_eq!(t.nodes[1], Node::Object { len: 2, shape: 0, atomic: false });
+        assert_eq!(t.nodes[2], Node::Str(0));
+        assert_eq!(&t.nodes[3..7], &[Node::Array(3), Node::Int(1), Node::Int(-2), Node::Float(2.5)]);
+        assert_eq!(t.nodes[7], Node::Object { len: 2, shape: 0, atomic: true });
+        assert_eq!(t.nodes[8], Node::Str(0), "the repeated short string shares its id");
+        assert_eq!(t.nodes[10], Node::Object { len: 2, shape: 1, atomic: true });
+        let Node::Str(escaped) = t.nodes[11] else { panic!("{:?}", t.nodes[11]) };
+        assert_eq!(t.string(escaped), "y\n");
+        assert_eq!(t.key(t.shapes[1][0]), "b");
+    }
+
+    #[test]
+    fn escaped_keys_big_numbers_and_errors() {
+        let t = Tape::parse(r#"{"k\u00e9":18446744073709551615,"n":-9223372036854775808}"#.into()).unwrap();
+        assert_eq!(t.key(0), "ké");
+        assert_eq!(t.nodes[1], Node::UInt(u64::MAX));
+        assert_eq!(t.nodes[2], Node::Int(i64::MIN));
+        assert!(Tape::parse("{\"a\":".into()).is_err());
+        assert!(Tape::parse("[1] x".into()).is_err());
+    }
+}
