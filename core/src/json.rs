@@ -19,7 +19,7 @@ use crate::models::GrantAccess;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::paging::{FilterArg, ListOptions, Page, Pages, Prefetch, RawPage};
+use crate::paging::{DecodedPage, FilterArg, ListOptions, Page, Pages, Prefetch, RawPage, RowsDecoder, RowsText};
 use crate::Client;
 
 fn bad(what: &str, msg: &str) -> Error {
@@ -222,8 +222,7 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
     match op {
         "health.liveness" => text(&client.health().liveness().await?),
         "health.readiness" => text(&client.health().readiness().await?),
-        "masters.list" => Ok(client.masters(req_str(a, "name")?).collection().list_raw(&list_options(a)?).await?.text),
-        "modules.list" => Ok(client.modules(req_str(a, "name")?).collection().list_raw(&list_options(a)?).await?.text),
+        "masters.list" | "modules.list" => Ok(RawPage::from(list_decoded::<RowsText>(client, op, args).await?).text),
         "masters.upsert" => text(&client.masters(req_str(a, "name")?).upsert(rows(a, "records")?).await?),
         "modules.upsert" => text(&client.modules(req_str(a, "name")?).upsert(rows(a, "records")?, req_str(a, "userName")?).await?),
         "subTable.upsert" => text(
@@ -251,32 +250,75 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
     }
 }
 
+/// What [`call_decoded`] answers: a page of `masters.list`/`modules.list` with rows read by `R`,
+/// or the JSON text of any other operation.
+pub enum Answer<R> {
+    Page(DecodedPage<R>),
+    Text(String),
+}
+
+/// [`call`], except that the rows of a record list are read by `R` in the core's one pass
+/// over the answer (see [`RowsDecoder`]).
+pub async fn call_decoded<R: RowsDecoder>(client: &Client, op: &str, args: &Value) -> Result<Answer<R>> {
+    match op {
+        "masters.list" | "modules.list" => list_decoded(client, op, args).await.map(Answer::Page),
+        _ => call(client, op, args).await.map(Answer::Text),
+    }
+}
+
+async fn list_decoded<R: RowsDecoder>(client: &Client, op: &str, args: &Value) -> Result<DecodedPage<R>> {
+    let name = req_str(args, "name")?;
+    let opts = list_options(args)?;
+    match op {
+        "masters.list" => client.masters(name).collection().list_decoded(&opts).await,
+        _ => client.modules(name).collection().list_decoded(&opts).await,
+    }
+}
+
 /// Every page of `masters.iter`, `modules.iter` (args as for `list`) or `users.iter`
 /// (`pageSize`), as JSON texts in the normal form of a page, fetched ahead in the background.
 pub fn pages(client: &Client, op: &str, args: &Value) -> Result<PageTexts> {
-    Ok(PageTexts(match op {
-        "masters.iter" => Source::Raw(client.masters(req_str(args, "name")?).collection().raw_pages(list_options(args)?)?),
-        "modules.iter" => Source::Raw(client.modules(req_str(args, "name")?).collection().raw_pages(list_options(args)?)?),
+    pages_decoded::<RowsText>(client, op, args).map(PageTexts)
+}
+
+/// [`pages`] with the rows of each page read by `R`.
+pub fn pages_decoded<R: RowsDecoder>(client: &Client, op: &str, args: &Value) -> Result<DecodedPages<R>> {
+    Ok(DecodedPages(match op {
+        "masters.iter" => Source::Records(client.masters(req_str(args, "name")?).collection().decoded_pages(list_options(args)?)?),
+        "modules.iter" => Source::Records(client.modules(req_str(args, "name")?).collection().decoded_pages(list_options(args)?)?),
         "users.iter" => Source::Users(client.users().pages_as(opt_u32(args, "pageSize")?.unwrap_or(1000))),
         other => return Err(Error::invalid_input(format!("'{other}' is not an iteration (masters.iter, modules.iter, users.iter)"))),
     }))
 }
 
-enum Source {
-    Raw(Prefetch<RawPage>),
+enum Source<R> {
+    Records(Prefetch<DecodedPage<R>>),
+    /// User pages are small and typed in the core; their rows are decoded from their text.
     Users(Pages<RawRow>),
 }
 
+/// The stream of [`pages_decoded`].
+pub struct DecodedPages<R>(Source<R>);
+
+impl<R: RowsDecoder> Stream for DecodedPages<R> {
+    type Item = Result<DecodedPage<R>>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match &mut self.get_mut().0 {
+            Source::Records(p) => Pin::new(p).poll_next(cx),
+            Source::Users(p) => Pin::new(p).poll_next(cx).map(|o| {
+                o.map(|r| r.and_then(|p| crate::paging::decode_page(page_text(&p)?.into(), p.page, p.page_size, "users page")))
+            }),
+        }
+    }
+}
+
 /// The stream of [`pages`]: one JSON text per page.
-pub struct PageTexts(Source);
+pub struct PageTexts(DecodedPages<RowsText>);
 
 impl Stream for PageTexts {
     type Item = Result<String>;
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match &mut self.get_mut().0 {
-            Source::Raw(p) => Pin::new(p).poll_next(cx).map(|o| o.map(|r| r.map(|p| p.text))),
-            Source::Users(p) => Pin::new(p).poll_next(cx).map(|o| o.map(|r| r.and_then(|p| page_text(&p)))),
-        }
+        Pin::new(&mut self.get_mut().0).poll_next(cx).map(|o| o.map(|r| r.map(|p| RawPage::from(p).text)))
     }
 }
 

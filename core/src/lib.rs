@@ -51,7 +51,7 @@ pub use config::{ClientBuilder, Region, Secret};
 pub use error::{BulkReport, Error, ErrorKind, Result, WriteState};
 pub use filter::{FieldType, Filter, FilterValue, Op};
 pub use models::*;
-pub use paging::{FilterArg, ListOptions, Page, Pages, RawPage, Rows};
+pub use paging::{DecodedPage, FilterArg, ListOptions, Page, Pages, RawPage, Rows, RowsDecoder, RowsText};
 
 impl Client {
     /// Records of the master `name` (e.g. `LOCATION`; the server upper-cases it).

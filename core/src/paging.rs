@@ -95,9 +95,59 @@ pub(crate) fn parse_page<T: DeserializeOwned>(body: &[u8], page: u32, page_size:
     }
 }
 
+/// Reads the `rows` array of a list answer during the core's one pass over it, so a binding
+/// gets the rows in its own form (JSON text for Node and C, a parsed tape for Python) without
+/// a second scan of the answer.
+pub trait RowsDecoder: Sized + Send + 'static {
+    /// Reads the rows array at `d`; `text` is the whole answer (which the rows may refer to by
+    /// position, see [`DecodedPage::body`]). Returns the rows and how many there are.
+    fn decode<'de, D: serde::Deserializer<'de>>(text: &'de str, d: D) -> std::result::Result<(Self, usize), D::Error>;
+}
+
+/// A page whose rows a [`RowsDecoder`] read, with the page facts of either list shape.
+#[derive(Debug, Clone)]
+pub struct DecodedPage<R> {
+    /// The answer's text, which `rows` may point into.
+    pub body: String,
+    pub rows: R,
+    /// Number of rows.
+    pub len: usize,
+    pub total: Option<u64>,
+    pub page: u32,
+    pub page_size: u32,
+    pub total_pages: Option<u64>,
+    pub has_next: bool,
+}
+
+impl<R> HasNext for DecodedPage<R> {
+    fn has_next(&self) -> bool {
+        self.has_next
+    }
+}
+
+/// Rows as the text of a JSON array, each row copied once from the answer, never parsed into
+/// values.
+#[derive(Debug, Clone)]
+pub struct RowsText(pub String);
+
+impl RowsDecoder for RowsText {
+    fn decode<'de, D: serde::Deserializer<'de>>(_: &'de str, d: D) -> std::result::Result<(Self, usize), D::Error> {
+        let rows: Vec<&'de serde_json::value::RawValue> = Deserialize::deserialize(d)?;
+        let mut out = String::with_capacity(rows.iter().map(|r| r.get().len() + 1).sum::<usize>() + 2);
+        out.push('[');
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(r.get());
+        }
+        out.push(']');
+        Ok((RowsText(out), rows.len()))
+    }
+}
+
 /// A page kept as JSON text in the normal form `{"rows": [...], "total", "page", "pageSize",
-/// "totalPages"}`, for bindings that parse JSON in their own language: the rows are copied
-/// once from the answer, never parsed into values.
+/// "totalPages"}`, for bindings that parse JSON in their own language.
 #[derive(Debug, Clone)]
 pub struct RawPage {
     pub text: String,
@@ -105,45 +155,91 @@ pub struct RawPage {
     pub has_next: bool,
 }
 
-/// Reads a list answer of either shape into a [`RawPage`], in one scan of the body: the rows
-/// are borrowed slices of it, joined once into the normal form.
-pub(crate) fn parse_raw_page(body: &[u8], page: u32, page_size: u32, what: &str) -> Result<RawPage> {
-    use serde_json::value::RawValue;
+impl From<DecodedPage<RowsText>> for RawPage {
+    fn from(p: DecodedPage<RowsText>) -> Self {
+        let opt = |v: Option<u64>| v.map_or("null".to_string(), |n| n.to_string());
+        let mut text = p.rows.0;
+        text.insert_str(0, "{\"rows\":");
+        text.push_str(&format!(",\"total\":{},\"page\":{},\"pageSize\":{},\"totalPages\":{}}}", opt(p.total), p.page, p.page_size, opt(p.total_pages)));
+        RawPage { text, rows: p.len, has_next: p.has_next }
+    }
+}
+
+/// Reads a list answer of either shape in one pass: `R` reads the rows, the core the rest.
+pub(crate) fn decode_page<R: RowsDecoder>(body: bytes::Bytes, page: u32, page_size: u32, what: &str) -> Result<DecodedPage<R>> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
     #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Obj<'a> {
-        #[serde(borrow)]
-        rows: Vec<&'a RawValue>,
+    #[serde(field_identifier, rename_all = "camelCase")]
+    enum Field {
+        Rows,
+        Total,
+        Page,
+        PageSize,
+        TotalPages,
+        #[serde(other)]
+        Other,
+    }
+    struct Facts<R> {
+        rows: Option<(R, usize)>,
         total: Option<u64>,
         page: Option<u32>,
         page_size: Option<u32>,
         total_pages: Option<u64>,
     }
-    let text = std::str::from_utf8(body).map_err(|e| invalid(what, e))?;
-    let (rows, total, page, size, total_pages) = match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') => {
-            let rows: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| invalid(what, e))?;
-            (rows, None, page, page_size, None)
+    struct Rows<'de, R>(&'de str, std::marker::PhantomData<R>);
+    impl<'de, R: RowsDecoder> DeserializeSeed<'de> for Rows<'de, R> {
+        type Value = (R, usize);
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+            R::decode(self.0, d)
         }
-        Some(b'{') => {
-            let o: Obj<'_> = serde_json::from_str(text).map_err(|e| invalid(what, e))?;
-            let size = o.page_size.unwrap_or(page_size);
-            let total_pages = o.total_pages.or_else(|| o.total.map(|t| t.div_ceil(u64::from(size.max(1)))));
-            (o.rows, o.total, o.page.unwrap_or(page), size, total_pages)
-        }
-        _ => return Err(invalid(what, "expected a JSON array or object")),
-    };
-    let opt = |v: Option<u64>| v.map_or("null".to_string(), |n| n.to_string());
-    let mut out = String::with_capacity(body.len() + 96);
-    out.push_str("{\"rows\":[");
-    for (i, r) in rows.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(r.get());
     }
-    out.push_str(&format!("],\"total\":{},\"page\":{page},\"pageSize\":{size},\"totalPages\":{}}}", opt(total), opt(total_pages)));
-    Ok(RawPage { text: out, rows: rows.len(), has_next: more_after(rows.len(), page, size, total_pages) })
+    /// The page object: `rows` through `R`, the page facts, anything else skipped.
+    struct Top<'de, R>(&'de str, std::marker::PhantomData<R>);
+    impl<'de, R: RowsDecoder> Visitor<'de> for Top<'de, R> {
+        type Value = Facts<R>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a page object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Facts<R>, A::Error> {
+            use serde::de::Error as _;
+            let mut f = Facts { rows: None, total: None, page: None, page_size: None, total_pages: None };
+            while let Some(k) = map.next_key::<Field>()? {
+                match k {
+                    Field::Rows if f.rows.is_some() => return Err(A::Error::duplicate_field("rows")),
+                    Field::Rows => f.rows = Some(map.next_value_seed(Rows::<R>(self.0, std::marker::PhantomData))?),
+                    Field::Total => f.total = map.next_value()?,
+                    Field::Page => f.page = map.next_value()?,
+                    Field::PageSize => f.page_size = map.next_value()?,
+                    Field::TotalPages => f.total_pages = map.next_value()?,
+                    Field::Other => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(f)
+        }
+    }
+
+    let text = String::from_utf8(Vec::from(body)).map_err(|e| invalid(what, e))?;
+    let facts = {
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let facts = match text.bytes().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => Facts { rows: Some(R::decode(&text, &mut de).map_err(|e| invalid(what, e))?), total: None, page: None, page_size: None, total_pages: None },
+            Some(b'{') => {
+                use serde::Deserializer as _;
+                (&mut de).deserialize_map(Top::<R>(&text, std::marker::PhantomData)).map_err(|e| invalid(what, e))?
+            }
+            _ => return Err(invalid(what, "expected a JSON array or object")),
+        };
+        de.end().map_err(|e| invalid(what, e))?;
+        facts
+    };
+    let (rows, len) = facts.rows.ok_or_else(|| invalid(what, "missing field `rows`"))?;
+    let size = facts.page_size.unwrap_or(page_size);
+    let total_pages = facts.total_pages.or_else(|| facts.total.map(|t| t.div_ceil(u64::from(size.max(1)))));
+    let page = facts.page.unwrap_or(page);
+    Ok(DecodedPage { body: text, rows, len, total: facts.total, page, page_size: size, total_pages, has_next: more_after(len, page, size, total_pages) })
 }
 
 /// A filter: built with [`Filter`], or a raw string in the API's grammar (REFERENCE.md §11).
@@ -285,11 +381,6 @@ pub(crate) trait HasNext {
 impl<T> HasNext for Page<T> {
     fn has_next(&self) -> bool {
         Page::has_next(self)
-    }
-}
-impl HasNext for RawPage {
-    fn has_next(&self) -> bool {
-        self.has_next
     }
 }
 
@@ -437,5 +528,37 @@ impl<T: Send + 'static> Rows<T> {
     /// Back to whole pages (rows already taken from the current page are not repeated).
     pub fn into_pages(self) -> Pages<T> {
         self.pages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_page(body: &str, page: u32, size: u32) -> Result<RawPage> {
+        decode_page::<RowsText>(bytes::Bytes::copy_from_slice(body.as_bytes()), page, size, "GET /x").map(RawPage::from)
+    }
+
+    #[test]
+    fn both_list_shapes_become_the_normal_form_in_one_pass() {
+        let p = text_page(r#"{"extra":{"a":[1]},"rows":[{"a":1}, {"b":"\u00e9"}],"total":5,"page":1,"pageSize":2}"#, 1, 1000).unwrap();
+        assert_eq!(p.text, r#"{"rows":[{"a":1},{"b":"\u00e9"}],"total":5,"page":1,"pageSize":2,"totalPages":3}"#);
+        assert!(p.has_next && p.rows == 2);
+        let p = text_page(r#" [{"a":1}] "#, 4, 1).unwrap();
+        assert_eq!(p.text, r#"{"rows":[{"a":1}],"total":null,"page":4,"pageSize":1,"totalPages":null}"#);
+        assert!(p.has_next, "a full page of a bare array may be followed by another");
+        let p = text_page(r#"{"rows":[],"totalPages":9}"#, 2, 10).unwrap();
+        assert!(!p.has_next, "an empty page is the last");
+    }
+
+    #[test]
+    fn malformed_pages_are_invalid_responses() {
+        for bad in [r#"{"total":1}"#, r#"{"rows":[],"rows":[]}"#, r#"{"rows":[1,]}"#, r#"{"rows":[]} x"#, "42", r#"{"rows":[],"page":"one"}"#] {
+            let e = text_page(bad, 1, 10).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{bad}: {e}");
+            assert!(e.to_string().starts_with("GET /x: unexpected answer"), "{e}");
+        }
+        let e = decode_page::<RowsText>(bytes::Bytes::from_static(b"[\"\xff\"]"), 1, 10, "GET /x").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidResponse);
     }
 }

@@ -3,7 +3,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use exto360::json;
+use exto360::DecodedPage;
+use exto360::json::{self, Answer};
 use futures_util::StreamExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -41,19 +42,40 @@ fn args_value(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
     }
 }
 
-/// A result parsed on the runtime thread (off the GIL), ready for `parsed_to_py`.
-type Parsed = exto360::Result<Result<Tape, String>>;
+/// An answer parsed on the runtime thread (off the GIL), ready for `parsed_to_py`.
+enum Tree {
+    Page(DecodedPage<Tape>),
+    Value(Tape),
+}
+type Parsed = exto360::Result<Result<Tree, String>>;
 
-fn parse(r: exto360::Result<String>) -> Parsed {
-    r.map(Tape::parse)
+/// Parses the JSON text of an answer (a page's rows were parsed in the core's pass already).
+fn parse(r: exto360::Result<Answer<Tape>>) -> Parsed {
+    r.map(|a| match a {
+        Answer::Text(text) => Tape::parse(text).map(Tree::Value),
+        Answer::Page(page) => Ok(Tree::Page(page)),
+    })
 }
 
 fn parsed_to_py(py: Python<'_>, r: Parsed) -> PyResult<Py<PyAny>> {
     match r {
-        Ok(Ok(tape)) => Ok(tape_to_py(py, &tape)?.unbind()),
+        Ok(Ok(Tree::Value(tape))) => Ok(tape_to_py(py, &tape)?.unbind()),
+        Ok(Ok(Tree::Page(page))) => Ok(page_to_dict(py, page)?.into_any().unbind()),
         Ok(Err(e)) => Err(PyRuntimeError::new_err(format!("exto360: internal error: the core returned invalid JSON: {e}"))),
         Err(e) => Err(to_py(py, &e)),
     }
+}
+
+/// A page in the normal form `{rows, total, page, pageSize, totalPages}`.
+fn page_to_dict(py: Python<'_>, page: DecodedPage<Tape>) -> PyResult<Bound<'_, PyDict>> {
+    let rows = page.rows.with_text(page.body);
+    let d = PyDict::new(py);
+    d.set_item("rows", tape_to_py(py, &rows)?)?;
+    d.set_item("total", page.total)?;
+    d.set_item("page", page.page)?;
+    d.set_item("pageSize", page.page_size)?;
+    d.set_item("totalPages", page.total_pages)?;
+    Ok(d)
 }
 
 #[pymethods]
@@ -94,7 +116,7 @@ impl NativeClient {
     fn call(&self, py: Python<'_>, op: String, args: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
         let args = args_value(args)?;
         let client = self.client()?;
-        let out = runtime::block_on(py, async move { parse(json::call(&client, &op, &args).await) })?;
+        let out = runtime::block_on(py, async move { parse(json::call_decoded(&client, &op, &args).await) })?;
         parsed_to_py(py, out)
     }
 
@@ -103,7 +125,7 @@ impl NativeClient {
     fn call_async<'py>(&self, py: Python<'py>, op: String, args: Option<&Bound<'_, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
         let args = args_value(args)?;
         let client = self.client()?;
-        runtime::future_into_py(py, async move { parse(json::call(&client, &op, &args).await) }, parsed_to_py)
+        runtime::future_into_py(py, async move { parse(json::call_decoded(&client, &op, &args).await) }, parsed_to_py)
     }
 
     /// Starts an iteration (`masters.iter`, `modules.iter`, `users.iter`).
@@ -111,18 +133,18 @@ impl NativeClient {
     fn pages(&self, py: Python<'_>, op: String, args: Option<&Bound<'_, PyDict>>) -> PyResult<NativePager> {
         let args = args_value(args)?;
         let client = self.client()?;
-        let pages = json::pages(&client, &op, &args).map_err(|e| to_py(py, &e))?;
+        let pages = json::pages_decoded::<Tape>(&client, &op, &args).map_err(|e| to_py(py, &e))?;
         Ok(NativePager { pid: std::process::id(), pages: Arc::new(tokio::sync::Mutex::new(Some(Box::pin(pages)))) })
     }
 }
 
-type TextStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = exto360::Result<String>> + Send>>;
+type PageStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = exto360::Result<DecodedPage<Tape>>> + Send>>;
 
 /// Pages of an iteration, fetched ahead in the background. `None` marks the end.
 #[pyclass(frozen, module = "exto360._native")]
 pub struct NativePager {
     pid: u32,
-    pages: Arc<tokio::sync::Mutex<Option<TextStream>>>,
+    pages: Arc<tokio::sync::Mutex<Option<PageStream>>>,
 }
 
 impl NativePager {
@@ -135,14 +157,14 @@ impl NativePager {
 }
 
 /// The next page, parsed on the runtime thread.
-async fn next_page(pages: Arc<tokio::sync::Mutex<Option<TextStream>>>) -> Option<Parsed> {
+async fn next_page(pages: Arc<tokio::sync::Mutex<Option<PageStream>>>) -> Option<Parsed> {
     let mut guard = pages.lock().await;
     let stream = guard.as_mut()?;
     let item = stream.next().await;
     if !matches!(item, Some(Ok(_))) {
         *guard = None; // ended or failed: release the task and stop
     }
-    item.map(parse)
+    item.map(|r| parse(r.map(Answer::Page)))
 }
 
 fn page_to_py(py: Python<'_>, item: Option<Parsed>) -> PyResult<Py<PyAny>> {

@@ -48,17 +48,32 @@ pub struct Tape {
 impl Tape {
     /// Parses JSON text. Fails on invalid JSON or text of 2 GiB or more.
     pub fn parse(text: String) -> Result<Tape, String> {
-        if text.len() >= u32::MAX as usize / 2 {
-            return Err("a response of 2 GiB or more".into());
-        }
-        let (nodes, strings, keys, shapes, extra) = {
-            let mut b = Builder::new(&text);
+        let tape = {
             let mut de = serde_json::Deserializer::from_str(&text);
-            Value(&mut b).deserialize(&mut de).map_err(|e| e.to_string())?;
+            let tape = Tape::read(&text, &mut de, false).map_err(|e| e.to_string())?;
             de.end().map_err(|e| e.to_string())?;
-            (b.nodes, b.strings, b.keys, b.shapes, b.extra)
+            tape
         };
-        Ok(Tape { text, extra, nodes, strings, keys, shapes })
+        Ok(tape.with_text(text))
+    }
+
+    /// Reads one value (an array, if `array`) of `text` at `d`. The tape refers to `text` by
+    /// position: give it the text with [`Tape::with_text`].
+    fn read<'de, D: de::Deserializer<'de>>(text: &'de str, d: D, array: bool) -> Result<Tape, D::Error> {
+        if text.len() >= u32::MAX as usize / 2 {
+            return Err(de::Error::custom("a response of 2 GiB or more"));
+        }
+        let mut b = Builder::new(text);
+        Value(&mut b).deserialize(d)?;
+        if array && !matches!(b.nodes.first(), Some(Node::Array(_))) {
+            return Err(de::Error::custom("rows: expected an array"));
+        }
+        Ok(Tape { text: String::new(), extra: b.extra, nodes: b.nodes, strings: b.strings, keys: b.keys, shapes: b.shapes })
+    }
+
+    pub fn with_text(mut self, text: String) -> Tape {
+        self.text = text;
+        self
     }
 
     fn span(&self, s: Span) -> &str {
@@ -80,6 +95,18 @@ impl Tape {
 
     pub fn key_count(&self) -> usize {
         self.keys.len()
+    }
+}
+
+/// A page's rows, read in the core's one pass over the answer (the page's `body` is the text).
+impl exto360::RowsDecoder for Tape {
+    fn decode<'de, D: de::Deserializer<'de>>(text: &'de str, d: D) -> Result<(Self, usize), D::Error> {
+        let tape = Tape::read(text, d, true)?;
+        let len = match tape.nodes[0] {
+            Node::Array(n) => n as usize,
+            _ => 0,
+        };
+        Ok((tape, len))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::client::{Call, Client};
 use crate::encode;
 use crate::error::Result;
 use crate::models::{Record, UpsertResult};
-use crate::paging::{ListOptions, Page, Pages, Prefetch, RawPage, Rows, parse_page, parse_raw_page};
+use crate::paging::{DecodedPage, ListOptions, Page, Pages, Prefetch, Rows, RowsDecoder, decode_page, parse_page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -54,16 +54,16 @@ impl Collection {
         parse_page(&body, page, size, &format!("GET /{path}"))
     }
 
-    async fn raw_page(client: &Client, path: &str, opts: &ListOptions, page: u32) -> Result<RawPage> {
+    async fn decoded_page<R: RowsDecoder>(client: &Client, path: &str, opts: &ListOptions, page: u32) -> Result<DecodedPage<R>> {
         let (size, query) = opts.query(page)?;
         let mut call = Call::get(path.to_string());
         call.query = query;
         let body = client.execute(&call).await?;
-        parse_raw_page(&body, page, size, &format!("GET /{path}"))
+        decode_page(body, page, size, &format!("GET /{path}"))
     }
 
-    /// Pages as JSON text (see [`RawPage`]), for the language bindings.
-    pub(crate) fn raw_pages(&self, opts: ListOptions) -> Result<Prefetch<RawPage>> {
+    /// Pages with rows in a binding's form (see [`RowsDecoder`]).
+    pub(crate) fn decoded_pages<R: RowsDecoder>(&self, opts: ListOptions) -> Result<Prefetch<DecodedPage<R>>> {
         let path = self.path()?;
         opts.query(opts.first_page())?;
         let client = self.client.clone();
@@ -74,13 +74,13 @@ impl Collection {
             client.inner.prefetch_pages,
             Box::new(move |page| {
                 let (client, path, opts) = (client.clone(), path.clone(), opts.clone());
-                Box::pin(async move { Self::raw_page(&client, &path, &opts, page).await })
+                Box::pin(async move { Self::decoded_page(&client, &path, &opts, page).await })
             }),
         ))
     }
 
-    pub(crate) async fn list_raw(&self, opts: &ListOptions) -> Result<RawPage> {
-        Self::raw_page(&self.client, &self.path()?, opts, opts.first_page()).await
+    pub(crate) async fn list_decoded<R: RowsDecoder>(&self, opts: &ListOptions) -> Result<DecodedPage<R>> {
+        Self::decoded_page(&self.client, &self.path()?, opts, opts.first_page()).await
     }
 
     async fn list<T: DeserializeOwned>(&self, opts: &ListOptions) -> Result<Page<T>> {
