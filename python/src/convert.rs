@@ -2,6 +2,8 @@
 //! values become JSON with a clear error naming the path of anything that cannot be.
 
 use pyo3::exceptions::PyTypeError;
+use std::rc::Rc;
+
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -20,7 +22,8 @@ pub fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 /// copied from a template dict of its shape (no rehashing as it grows), and a dict that holds
 /// no list is untracked by the garbage collector, as CPython's own collector would do.
 pub fn tape_to_py<'py>(py: Python<'py>, tape: &Tape) -> PyResult<Bound<'py, PyAny>> {
-    let keys = (0..tape.key_count()).map(|i| PyString::new(py, tape.key(i as u32))).collect();
+    // Interned: a lookup like `row["_id"]` in user code then matches by identity.
+    let keys = (0..tape.key_count()).map(|i| PyString::intern(py, tape.key(i as u32))).collect();
     let mut b = Build { py, tape, keys, templates: vec![None; tape.shapes.len()], strings: vec![std::ptr::null_mut(); tape.string_count()], pos: 0 };
     // SAFETY: `value` returns a new reference or null with a Python error set.
     unsafe {
@@ -43,7 +46,7 @@ struct Build<'t, 'py> {
     py: Python<'py>,
     tape: &'t Tape,
     keys: Vec<Bound<'py, PyString>>,
-    templates: Vec<Option<Bound<'py, PyDict>>>,
+    templates: Vec<Option<Rc<Template<'py>>>>,
     /// String id → its Python string (owned here), null until first used.
     strings: Vec<*mut ffi::PyObject>,
     pos: usize,
@@ -60,19 +63,105 @@ impl Drop for Build<'_, '_> {
     }
 }
 
+/// Values equal to the template's are shared with it (scalars and strings are immutable);
+/// containers never are.
+fn same(a: Node, b: Node) -> bool {
+    match (a, b) {
+        (Node::Array(_) | Node::Object { .. }, _) => false,
+        (Node::Float(x), Node::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// The first object of a shape, as a dict to copy for the next ones: its scalar and string
+/// values stay (most records repeat many: tenant, users, status, nulls), containers become None.
+struct Template<'py> {
+    dict: Bound<'py, PyDict>,
+    values: Box<[Node]>,
+}
+
 impl<'py> Build<'_, 'py> {
-    /// A dict with the keys of `shape` (values None), copied for each object of that shape.
-    fn template(&mut self, shape: u32) -> PyResult<*mut ffi::PyObject> {
-        if let Some(t) = &self.templates[shape as usize] {
-            return Ok(t.as_ptr());
+    /// Sets `dict[key] = next value` for the keys of `shape` whose value differs from
+    /// `template` (all of them without one). Returns -1 with a Python error set on failure.
+    unsafe fn fill(&mut self, dict: *mut ffi::PyObject, shape: u32, template: Option<&[Node]>) -> i32 {
+        let tape = self.tape;
+        for (i, &k) in tape.shapes[shape as usize].iter().enumerate() {
+            if template.is_some_and(|t| same(tape.nodes[self.pos], t[i])) {
+                self.skip();
+                continue;
+            }
+            // SAFETY: as in `value`.
+            unsafe {
+                let v = self.value();
+                if v.is_null() {
+                    return -1;
+                }
+                let r = ffi::PyDict_SetItem(dict, self.keys[k as usize].as_ptr(), v);
+                ffi::Py_DECREF(v);
+                if r < 0 {
+                    return -1;
+                }
+            }
         }
-        let t = PyDict::new(self.py);
-        for &k in self.tape.shapes[shape as usize].iter() {
-            t.set_item(&self.keys[k as usize], self.py.None())?;
+        0
+    }
+
+    /// Moves past a scalar or string node (the only kind `same` matches).
+    fn skip(&mut self) {
+        self.pos += 1;
+    }
+
+    /// An object of a shape that has a template: a copy of it with the differing values set.
+    unsafe fn object_from(&mut self, t: &Template<'py>, shape: u32) -> *mut ffi::PyObject {
+        // SAFETY: as in `value`.
+        unsafe {
+            let dict = ffi::PyDict_Copy(t.dict.as_ptr());
+            if dict.is_null() || self.fill(dict, shape, Some(&t.values)) < 0 {
+                ffi::Py_XDECREF(dict);
+                return std::ptr::null_mut();
+            }
+            dict
         }
-        let p = t.as_ptr();
-        self.templates[shape as usize] = Some(t);
-        Ok(p)
+    }
+
+    /// The first object of a shape, built key by key; it becomes the shape's template.
+    unsafe fn first_object(&mut self, shape: u32) -> *mut ffi::PyObject {
+        let tape = self.tape;
+        let nodes: Box<[Node]> = {
+            let mut at = self.pos;
+            let mut out = Vec::with_capacity(tape.shapes[shape as usize].len());
+            for _ in tape.shapes[shape as usize].iter() {
+                out.push(tape.nodes[at]);
+                at = tape.after(at);
+            }
+            out.into()
+        };
+        // SAFETY: as in `value`.
+        unsafe {
+            let dict = ffi::PyDict_New();
+            if dict.is_null() || self.fill(dict, shape, None) < 0 {
+                ffi::Py_XDECREF(dict);
+                return std::ptr::null_mut();
+            }
+            let made = (|| -> PyResult<()> {
+                let copy = Bound::from_owned_ptr_or_err(self.py, ffi::PyDict_Copy(dict))?.cast_into::<PyDict>()?;
+                for (i, &k) in tape.shapes[shape as usize].iter().enumerate() {
+                    if matches!(nodes[i], Node::Array(_) | Node::Object { .. }) {
+                        copy.set_item(&self.keys[k as usize], self.py.None())?;
+                    }
+                }
+                if self.templates[shape as usize].is_none() {
+                    self.templates[shape as usize] = Some(Rc::new(Template { dict: copy, values: nodes }));
+                }
+                Ok(())
+            })();
+            if let Err(e) = made {
+                ffi::Py_DECREF(dict);
+                e.restore(self.py);
+                return std::ptr::null_mut();
+            }
+            dict
+        }
     }
 
     /// The next value of the tape as a new reference (null with a Python error set on failure).
@@ -115,30 +204,13 @@ impl<'py> Build<'_, 'py> {
                     list
                 }
                 Node::Object { len, shape, atomic } => {
-                    let dict = match len {
-                        0 => ffi::PyDict_New(),
-                        _ => match self.template(shape) {
-                            Ok(t) => ffi::PyDict_Copy(t),
-                            Err(e) => {
-                                e.restore(self.py);
-                                return std::ptr::null_mut();
-                            }
-                        },
+                    let dict = match self.templates[shape as usize].clone() {
+                        Some(t) => self.object_from(&t, shape),
+                        None if len == 0 => ffi::PyDict_New(),
+                        None => self.first_object(shape),
                     };
                     if dict.is_null() {
                         return dict;
-                    }
-                    let tape = self.tape;
-                    for &k in tape.shapes[shape as usize].iter() {
-                        let v = self.value();
-                        if v.is_null() || ffi::PyDict_SetItem(dict, self.keys[k as usize].as_ptr(), v) < 0 {
-                            if !v.is_null() {
-                                ffi::Py_DECREF(v);
-                            }
-                            ffi::Py_DECREF(dict);
-                            return std::ptr::null_mut();
-                        }
-                        ffi::Py_DECREF(v);
                     }
                     if atomic && ffi::PyObject_GC_IsTracked(dict) == 1 {
                         ffi::PyObject_GC_UnTrack(dict.cast());

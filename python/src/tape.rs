@@ -4,9 +4,8 @@
 //! This halves the GIL-held work of a page and shares repeated strings between records.
 
 use std::fmt;
-use std::hash::BuildHasher;
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 /// One value of the tape, in pre-order: an object's values follow it in the order of its
@@ -96,6 +95,20 @@ impl Tape {
     pub fn key_count(&self) -> usize {
         self.keys.len()
     }
+
+    /// The index just past the value at `at` (and everything inside it).
+    pub fn after(&self, mut at: usize) -> usize {
+        let mut pending = 1usize;
+        while pending > 0 {
+            pending -= 1;
+            match self.nodes[at] {
+                Node::Array(n) | Node::Object { len: n, .. } => pending += n as usize,
+                _ => {}
+            }
+            at += 1;
+        }
+        at
+    }
 }
 
 /// A page's rows, read in the core's one pass over the answer (the page's `body` is the text).
@@ -126,6 +139,10 @@ struct Builder<'a> {
     shape_ids: FxHashMap<Box<[u32]>, u32>,
     /// Key ids of the objects being parsed (nested ones on top).
     key_stack: Vec<u32>,
+    /// The shape of the last object at each depth: records of a page have the same keys in
+    /// the same order, so the next object's keys are predicted from it (no hashing on a hit).
+    last_shape: Vec<u32>,
+    depth: usize,
     /// Direct-mapped: a short string's hash → its last id. Within a record `_id`/`id`,
     /// `slug`/`refId` and `createdAt`/`updatedAt` repeat; across records tenant, users, status.
     recent: Vec<(u32, u32)>,
@@ -144,6 +161,8 @@ impl<'a> Builder<'a> {
             escaped_key_ids: FxHashMap::default(),
             shape_ids: FxHashMap::default(),
             key_stack: Vec::new(),
+            last_shape: Vec::new(),
+            depth: 0,
             recent: vec![(u32::MAX, 0); SLOTS],
         }
     }
@@ -169,7 +188,7 @@ impl<'a> Builder<'a> {
         if s.len() > SHORT {
             return self.new_string(span);
         }
-        let slot = FxBuildHasher.hash_one(s) as usize % SLOTS;
+        let slot = quick_hash(s.as_bytes()) as usize % SLOTS;
         let (start, id) = self.recent[slot];
         if start != u32::MAX {
             let prev = self.strings[id as usize];
@@ -190,7 +209,14 @@ impl<'a> Builder<'a> {
         (self.keys.len() - 1) as u32
     }
 
-    fn borrowed_key(&mut self, s: &'a str) -> u32 {
+    /// The key id of `s`; `expect` is the predicted id.
+    fn borrowed_key(&mut self, s: &'a str, expect: Option<u32>) -> u32 {
+        if let Some(id) = expect {
+            let k = self.keys[id as usize];
+            if !k.extra && k.len as usize == s.len() && &self.text[k.start as usize..(k.start + k.len) as usize] == s {
+                return id;
+            }
+        }
         if let Some(&id) = self.key_ids.get(s) {
             return id;
         }
@@ -209,8 +235,12 @@ impl<'a> Builder<'a> {
         id
     }
 
-    fn shape(&mut self, from: usize) -> u32 {
+    /// The shape id of the keys `key_stack[from..]`; `predicted` is checked first.
+    fn shape(&mut self, from: usize, predicted: u32) -> u32 {
         let keys = &self.key_stack[from..];
+        if predicted != u32::MAX && *self.shapes[predicted as usize] == *keys {
+            return predicted;
+        }
         if let Some(&id) = self.shape_ids.get(keys) {
             return id;
         }
@@ -219,6 +249,18 @@ impl<'a> Builder<'a> {
         self.shape_ids.insert(keys.into(), id);
         id
     }
+}
+
+/// A hash of a short string from its length and first and last 8 bytes (a full hash of every
+/// value was a visible share of the parse; a collision only costs a cache miss).
+fn quick_hash(b: &[u8]) -> u64 {
+    let word = |s: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..s.len()].copy_from_slice(s);
+        u64::from_le_bytes(w)
+    };
+    let (head, tail) = if b.len() >= 8 { (word(&b[..8]), word(&b[b.len() - 8..])) } else { (word(b), 0) };
+    (head ^ tail.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
 }
 
 fn count<E: de::Error>(n: usize) -> Result<u32, E> {
@@ -292,21 +334,34 @@ impl<'de: 'a, 'a> Visitor<'de> for Value<'_, 'a> {
         let at = self.0.nodes.len();
         self.0.nodes.push(Node::Null);
         let from = self.0.key_stack.len();
+        let depth = self.0.depth;
+        if self.0.last_shape.len() <= depth {
+            self.0.last_shape.resize(depth + 1, u32::MAX);
+        }
+        let predicted = self.0.last_shape[depth];
+        self.0.depth += 1;
         let mut atomic = true;
-        while let Some(k) = map.next_key_seed(Key(&mut *self.0))? {
+        loop {
+            let expect = match predicted {
+                u32::MAX => None,
+                p => self.0.shapes[p as usize].get(self.0.key_stack.len() - from).copied(),
+            };
+            let Some(k) = map.next_key_seed(Key(&mut *self.0, expect))? else { break };
             self.0.key_stack.push(k);
             atomic &= map.next_value_seed(Value(&mut *self.0))?;
         }
+        self.0.depth -= 1;
         let len = count(self.0.key_stack.len() - from)?;
-        let shape = self.0.shape(from);
+        let shape = self.0.shape(from, predicted);
+        self.0.last_shape[depth] = shape;
         self.0.key_stack.truncate(from);
         self.0.nodes[at] = Node::Object { len, shape, atomic };
         Ok(atomic)
     }
 }
 
-/// Parses an object key; yields its key id.
-struct Key<'b, 'a>(&'b mut Builder<'a>);
+/// Parses an object key (with the predicted id); yields its key id.
+struct Key<'b, 'a>(&'b mut Builder<'a>, Option<u32>);
 
 impl<'de: 'a, 'a> DeserializeSeed<'de> for Key<'_, 'a> {
     type Value = u32;
@@ -321,7 +376,7 @@ impl<'de: 'a, 'a> Visitor<'de> for Key<'_, 'a> {
         f.write_str("an object key")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<u32, E> {
-        Ok(self.0.borrowed_key(v))
+        Ok(self.0.borrowed_key(v, self.1))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
         Ok(self.0.escaped_key(v))
@@ -347,6 +402,16 @@ mod tests {
         let Node::Str(escaped) = t.nodes[11] else { panic!("{:?}", t.nodes[11]) };
         assert_eq!(t.string(escaped), "y\n");
         assert_eq!(t.key(t.shapes[1][0]), "b");
+        assert_eq!((t.after(0), t.after(1), t.after(3), t.after(8)), (t.nodes.len(), 7, 7, 9));
+    }
+
+    #[test]
+    fn predicted_keys_that_differ_are_still_right() {
+        let t = Tape::parse(r#"[{"a":1,"b":2},{"a":1},{"a":1,"b":2,"c":3},{"c":1,"a":2},{"a":{"a":0}}]"#.into()).unwrap();
+        let names = |shape: u32| t.shapes[shape as usize].iter().map(|&k| t.key(k)).collect::<Vec<_>>().join(",");
+        let shapes: Vec<String> = t.nodes.iter().filter_map(|n| if let Node::Object { shape, .. } = n { Some(names(*shape)) } else { None }).collect();
+        assert_eq!(shapes, ["a,b", "a", "a,b,c", "c,a", "a", "a"]);
+        assert_eq!(t.key_count(), 3);
     }
 
     #[test]

@@ -185,11 +185,12 @@ def test_bad_settings_are_invalid_input(emu):
 
 def test_records_come_back_as_plain_python_values(client, emu):
     import gc
+    import math
 
     sent = [
-        {"vendor_id": "plain", "n": 7, "big": 2**63 - 1, "neg": -(2**63), "x": 2.5, "ok": True, "none": None, "uni": "Ñandú 東京 \"q\" \\ \n\t", "empty": {}},
+        {"vendor_id": "plain", "n": 7, "big": 2**63 - 1, "neg": -(2**63), "x": 0.0, "ok": True, "none": None, "uni": "Ñandú 東京 \"q\" \\ \n\t", "empty": {}},
         {"vendor_id": "nested", "tags": ["a", {"b": [1, 2.0, None]}], "deep": {"k": {"ks": "v"}}},
-        {"vendor_id": "plain2", "n": 8, "big": 1, "neg": 0, "x": -0.5, "ok": False, "none": None, "uni": "plain", "empty": {}},
+        {"vendor_id": "plain2", "n": 8, "big": 1, "neg": 0, "x": -0.0, "ok": False, "none": None, "uni": "plain", "empty": {}},
     ]
     client.masters("VENDOR").upsert(sent)
     rows = {r["customFields"]["vendor_id"]: r for r in client.masters("VENDOR").iter(sort="createdAt")}
@@ -202,5 +203,10 @@ def test_records_come_back_as_plain_python_values(client, emu):
     # Records share key strings; a record without lists needs no cycle tracking, one with a list does.
     assert next(iter(plain)) is next(iter(plain2))
     assert not gc.is_tracked(plain) and gc.is_tracked(nested)
+    # Records of one shape share equal scalars, never containers; -0.0 stays -0.0.
+    assert math.copysign(1, plain2["customFields"]["x"]) == -1 and math.copysign(1, plain["customFields"]["x"]) == 1
+    assert plain["customFields"]["empty"] is not plain2["customFields"]["empty"]
+    plain["customFields"]["empty"]["k"] = 1
+    assert plain2["customFields"]["empty"] == {}
     plain["later"] = [plain]  # mutating it makes it tracked again, as for any dict
     assert gc.is_tracked(plain)
