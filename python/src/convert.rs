@@ -22,8 +22,8 @@ pub fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 /// copied from a template dict of its shape (no rehashing as it grows), and a dict that holds
 /// no list is untracked by the garbage collector, as CPython's own collector would do.
 pub fn tape_to_py<'py>(py: Python<'py>, tape: &Tape) -> PyResult<Bound<'py, PyAny>> {
-    // Interned: a lookup like `row["_id"]` in user code then matches by identity.
-    let keys = (0..tape.key_count()).map(|i| PyString::intern(py, tape.key(i as u32))).collect();
+    // Not interned: on Python 3.12 interned strings live forever, and keys come from the server.
+    let keys = (0..tape.key_count()).map(|i| PyString::new(py, tape.key(i as u32))).collect();
     let mut b = Build { py, tape, keys, templates: vec![None; tape.shapes.len()], strings: vec![std::ptr::null_mut(); tape.string_count()], pos: 0 };
     // SAFETY: `value` returns a new reference or null with a Python error set.
     unsafe {
