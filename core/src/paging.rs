@@ -133,7 +133,8 @@ pub struct RowsText(pub String);
 impl RowsDecoder for RowsText {
     fn decode<'de, D: serde::Deserializer<'de>>(_: &'de str, d: D) -> std::result::Result<(Self, usize), D::Error> {
         let rows: Vec<&'de serde_json::value::RawValue> = Deserialize::deserialize(d)?;
-        let mut out = String::with_capacity(rows.iter().map(|r| r.get().len() + 1).sum::<usize>() + 2);
+        // Room for the page facts around it (`RawPage`), so they are added in place.
+        let mut out = String::with_capacity(rows.iter().map(|r| r.get().len() + 1).sum::<usize>() + 160);
         out.push('[');
         for (i, r) in rows.iter().enumerate() {
             if i > 0 {
