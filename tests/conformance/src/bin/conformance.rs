@@ -310,6 +310,14 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
     }
 }
 
+const USAGE: &str = "usage: conformance [--cases DIR] [--exec LANG=COMMAND]... [--only NAME_PART]";
+
+/// Prints `msg` and the usage, and exits with status 2.
+fn usage_error(msg: &str) -> ! {
+    eprintln!("conformance: {msg}\n{USAGE}");
+    std::process::exit(2)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut cases_dir = PathBuf::from("tests/conformance/cases");
@@ -317,14 +325,18 @@ fn main() {
     let mut only: Option<String> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--cases" => cases_dir = PathBuf::from(args.next().expect("--cases DIR")),
+            "--cases" => cases_dir = PathBuf::from(args.next().unwrap_or_else(|| usage_error("--cases needs a directory"))),
             "--exec" => {
-                let spec = args.next().expect("--exec LANG=COMMAND");
-                let (lang, cmd) = spec.split_once('=').expect("--exec LANG=COMMAND");
+                let spec = args.next().unwrap_or_else(|| usage_error("--exec needs LANG=COMMAND"));
+                let (lang, cmd) = spec.split_once('=').unwrap_or_else(|| usage_error("--exec needs LANG=COMMAND"));
                 execs.insert(lang.to_string(), cmd.to_string());
             }
-            "--only" => only = args.next(),
-            other => panic!("unknown argument {other}"),
+            "--only" => only = Some(args.next().unwrap_or_else(|| usage_error("--only needs a part of a case name"))),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
+            other => usage_error(&format!("unknown argument {other}")),
         }
     }
     let cases: Vec<Case> = load_cases(&cases_dir).into_iter().filter(|c| only.as_ref().is_none_or(|o| c.name.contains(o.as_str()))).collect();
