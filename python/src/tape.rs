@@ -146,6 +146,8 @@ struct Builder<'a> {
     /// Direct-mapped: a short string's hash → its last id. Within a record `_id`/`id`,
     /// `slug`/`refId` and `createdAt`/`updatedAt` repeat; across records tenant, users, status.
     recent: Vec<(u32, u32)>,
+    /// Digest of each key (by key id), to check a predicted key without reading its text.
+    key_digests: Vec<Digest>,
 }
 
 impl<'a> Builder<'a> {
@@ -163,7 +165,8 @@ impl<'a> Builder<'a> {
             key_stack: Vec::new(),
             last_shape: Vec::new(),
             depth: 0,
-            recent: vec![(u32::MAX, 0); SLOTS],
+            recent: vec![(0, u32::MAX); SLOTS],
+            key_digests: Vec::new(),
         }
     }
 
@@ -188,39 +191,42 @@ impl<'a> Builder<'a> {
         if s.len() > SHORT {
             return self.new_string(span);
         }
-        let slot = quick_hash(s.as_bytes()) as usize % SLOTS;
-        let (start, id) = self.recent[slot];
-        if start != u32::MAX {
-            let prev = self.strings[id as usize];
-            if prev.len == span.len && &self.text[start as usize..(start + prev.len) as usize] == s {
-                return id;
-            }
+        // A slot holds a 32-bit check of the string and its id (8 bytes: the table stays in
+        // L1); only a check match reads the earlier string's bytes to confirm.
+        let mix = Digest::of(s.as_bytes()).mix();
+        let (slot, check) = ((mix >> 22) as usize % SLOTS, (mix >> 32) as u32);
+        let (prev, id) = self.recent[slot];
+        if id != u32::MAX && prev == check && self.span_is(self.strings[id as usize], s) {
+            return id;
         }
         let id = self.new_string(span);
-        self.recent[slot] = (span.start, id);
+        self.recent[slot] = (check, id);
         id
     }
 
-    fn key(&mut self, span: Span, id: Option<u32>) -> u32 {
-        if let Some(id) = id {
-            return id;
-        }
+    fn span_is(&self, span: Span, s: &str) -> bool {
+        let src = if span.extra { &self.extra } else { self.text };
+        span.len as usize == s.len() && &src[span.start as usize..(span.start + span.len) as usize] == s
+    }
+
+    fn key(&mut self, span: Span, s: &str) -> u32 {
         self.keys.push(span);
+        self.key_digests.push(Digest::of(s.as_bytes()));
         (self.keys.len() - 1) as u32
     }
 
     /// The key id of `s`; `expect` is the predicted id.
     fn borrowed_key(&mut self, s: &'a str, expect: Option<u32>) -> u32 {
         if let Some(id) = expect {
-            let k = self.keys[id as usize];
-            if !k.extra && k.len as usize == s.len() && &self.text[k.start as usize..(k.start + k.len) as usize] == s {
+            let d = Digest::of(s.as_bytes());
+            if self.key_digests[id as usize] == d && (d.exact() || self.span_is(self.keys[id as usize], s)) {
                 return id;
             }
         }
         if let Some(&id) = self.key_ids.get(s) {
             return id;
         }
-        let id = self.key(self.borrowed(s), None);
+        let id = self.key(self.borrowed(s), s);
         self.key_ids.insert(s, id);
         id
     }
@@ -230,7 +236,7 @@ impl<'a> Builder<'a> {
             return id;
         }
         let span = self.escaped(s);
-        let id = self.key(span, None);
+        let id = self.key(span, s);
         self.escaped_key_ids.insert(s.to_string(), id);
         id
     }
@@ -251,16 +257,39 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// A hash of a short string from its length and first and last 8 bytes (a full hash of every
-/// value was a visible share of the parse; a collision only costs a cache miss).
-fn quick_hash(b: &[u8]) -> u64 {
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..s.len()].copy_from_slice(s);
-        u64::from_le_bytes(w)
-    };
-    let (head, tail) = if b.len() >= 8 { (word(&b[..8]), word(&b[b.len() - 8..])) } else { (word(b), 0) };
-    (head ^ tail.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
+/// A string's length and first and last 8 bytes: equal digests mean equal strings up to 16
+/// bytes, and for longer ones a likely match, checked against the bytes. Cheaper than hashing
+/// every byte, and a different string rarely makes us read another's (cold) memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Digest {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+impl Digest {
+    #[inline]
+    fn of(b: &[u8]) -> Digest {
+        let n = b.len();
+        let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+        let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or_default()));
+        let (head, tail) = match n {
+            8.. => (u64_at(0), u64_at(n - 8)),
+            4..=7 => (u32_at(0) | u32_at(n - 4) << 32, 0),
+            1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
+            0 => (0, 0),
+        };
+        Digest { head, tail, len: n }
+    }
+
+    /// Whether equal digests prove equal strings.
+    fn exact(&self) -> bool {
+        self.len <= 16
+    }
+
+    fn mix(&self) -> u64 {
+        (self.head ^ self.tail.rotate_left(29) ^ self.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
 }
 
 fn count<E: de::Error>(n: usize) -> Result<u32, E> {
@@ -403,6 +432,17 @@ mod tests {
         assert_eq!(t.string(escaped), "y\n");
         assert_eq!(t.key(t.shapes[1][0]), "b");
         assert_eq!((t.after(0), t.after(1), t.after(3), t.after(8)), (t.nodes.len(), 7, 7, 9));
+    }
+
+    #[test]
+    fn strings_alike_at_both_ends_stay_distinct() {
+        let words = ["0123456789abcdefXYZ01234567", "0123456789abcdefABC01234567", "0123456789abcdefXYZ01234567", "ab", "ab\\u0000", "abcdefgh12345678", "abcdefgh12345679", "ab"];
+        let text = format!("[{}]", words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(","));
+        let t = Tape::parse(text).unwrap();
+        let got: Vec<&str> = t.nodes[1..].iter().map(|n| if let Node::Str(id) = n { t.string(*id) } else { panic!("{n:?}") }).collect();
+        let want: Vec<String> = words.iter().map(|w| w.replace("\\u0000", "\0")).collect();
+        assert_eq!(got, want);
+        assert_eq!(t.nodes[4], t.nodes[8], "an equal short string shares its id");
     }
 
     #[test]
