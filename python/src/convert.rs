@@ -92,18 +92,52 @@ impl<'py> Build<'_, 'py> {
             }
             // SAFETY: as in `value`.
             unsafe {
-                let v = self.value();
+                let (v, owned) = match self.shared() {
+                    Some(v) => (v, false),
+                    None => (self.value(), true),
+                };
                 if v.is_null() {
                     return -1;
                 }
                 let r = ffi::PyDict_SetItem(dict, self.keys[k as usize].as_ptr(), v);
-                ffi::Py_DECREF(v);
+                if owned {
+                    ffi::Py_DECREF(v);
+                }
                 if r < 0 {
                     return -1;
                 }
             }
         }
         0
+    }
+
+    /// The next value as a borrowed reference if it is a shared object (None, a bool, a string
+    /// of this tape), moving past it; `None` (not moving) for any other value. Saves the
+    /// reference-count calls (functions, in the stable ABI) of most values set in a dict.
+    unsafe fn shared(&mut self) -> Option<*mut ffi::PyObject> {
+        // SAFETY: as in `value`.
+        let v = unsafe {
+            match self.tape.nodes[self.pos] {
+                Node::Null => ffi::Py_None(),
+                Node::Bool(b) => if b { ffi::Py_True() } else { ffi::Py_False() },
+                Node::Str(id) => self.string(id),
+                _ => return None,
+            }
+        };
+        self.pos += 1;
+        Some(v)
+    }
+
+    /// The string `id` of the tape, made on first use; borrowed (owned by `self.strings`), null
+    /// with a Python error set on failure.
+    unsafe fn string(&mut self, id: u32) -> *mut ffi::PyObject {
+        let slot = &mut self.strings[id as usize];
+        if slot.is_null() {
+            let s = self.tape.string(id);
+            // SAFETY: the GIL is held; `s` is valid UTF-8 of the given length.
+            *slot = unsafe { ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as ffi::Py_ssize_t) };
+        }
+        *slot
     }
 
     /// Moves past a scalar or string node (the only kind `same` matches).
@@ -178,15 +212,11 @@ impl<'py> Build<'_, 'py> {
                 Node::UInt(u) => ffi::PyLong_FromUnsignedLongLong(u),
                 Node::Float(f) => ffi::PyFloat_FromDouble(f),
                 Node::Str(id) => {
-                    let slot = &mut self.strings[id as usize];
-                    if slot.is_null() {
-                        let s = self.tape.string(id);
-                        *slot = ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as ffi::Py_ssize_t);
-                        if slot.is_null() {
-                            return std::ptr::null_mut();
-                        }
+                    let s = self.string(id);
+                    if s.is_null() {
+                        return s;
                     }
-                    new_ref(*slot)
+                    new_ref(s)
                 }
                 Node::Array(n) => {
                     let list = ffi::PyList_New(n as ffi::Py_ssize_t);
