@@ -4,6 +4,7 @@
 //! This halves the GIL-held work of a page and shares repeated strings between records.
 
 use std::fmt;
+use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -70,6 +71,7 @@ impl Tape {
         Ok(Tape { text: String::new(), extra: b.extra, nodes: b.nodes, strings: b.strings, keys: b.keys, shapes: b.shapes })
     }
 
+    /// Gives the tape the text it refers to.
     pub fn with_text(mut self, text: String) -> Tape {
         self.text = text;
         self
@@ -123,6 +125,35 @@ impl exto360::RowsDecoder for Tape {
     }
 }
 
+/// Buffers of dropped tapes, reused for the next pages: a page's tape is a few hundred KB, and
+/// fresh memory for each page cost ~75 page faults per page. Only `try_lock`: a lock held by a
+/// thread that did not survive `fork()` must not block the child (it allocates instead).
+static SPARE: Mutex<Vec<(Vec<Node>, Vec<Span>)>> = Mutex::new(Vec::new());
+/// Enough for the pages in flight (prefetched, being converted, just dropped).
+const SPARE_MAX: usize = 4;
+/// Larger buffers (an unusually big page) go back to the allocator.
+const SPARE_BYTES_MAX: usize = 8 << 20;
+
+fn spare_buffers() -> (Vec<Node>, Vec<Span>) {
+    SPARE.try_lock().ok().and_then(|mut s| s.pop()).unwrap_or_default()
+}
+
+impl Drop for Tape {
+    fn drop(&mut self) {
+        let (mut nodes, mut strings) = (std::mem::take(&mut self.nodes), std::mem::take(&mut self.strings));
+        if nodes.capacity() * size_of::<Node>() + strings.capacity() * size_of::<Span>() > SPARE_BYTES_MAX {
+            return;
+        }
+        if let Ok(mut spare) = SPARE.try_lock()
+            && spare.len() < SPARE_MAX
+        {
+            nodes.clear();
+            strings.clear();
+            spare.push((nodes, strings));
+        }
+    }
+}
+
 /// Strings up to this length are looked up in the value cache; longer ones are rarely repeated.
 const SHORT: usize = 40;
 const SLOTS: usize = 1024;
@@ -152,11 +183,14 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(text: &'a str) -> Self {
+        let (mut nodes, mut strings) = spare_buffers();
+        nodes.reserve(text.len() / 16);
+        strings.reserve(text.len() / 64);
         Builder {
             text,
             extra: String::new(),
-            nodes: Vec::with_capacity(text.len() / 12),
-            strings: Vec::with_capacity(text.len() / 64),
+            nodes,
+            strings,
             keys: Vec::new(),
             shapes: Vec::new(),
             key_ids: FxHashMap::default(),
