@@ -157,11 +157,10 @@ impl Client {
             let p = format!("{}/", base.path());
             base.set_path(&p);
         }
-        if let Some(r) = b.rate_limit {
-            if !(r.is_finite() && r > 0.0) {
+        if let Some(r) = b.rate_limit
+            && !(r.is_finite() && r > 0.0) {
                 return Err(Error::invalid_input(format!("rate limit must be a positive number of requests per second, got {r}")));
             }
-        }
         if b.timeout.is_zero() || b.connect_timeout.is_zero() {
             return Err(Error::invalid_input("timeouts must be greater than zero"));
         }

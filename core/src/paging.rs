@@ -446,11 +446,10 @@ impl<I: HasNext + Send + 'static> Stream for Prefetch<I> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        if matches!(this.state, State::Idle { .. }) {
-            if let Err(e) = this.start() {
+        if matches!(this.state, State::Idle { .. })
+            && let Err(e) = this.start() {
                 return Poll::Ready(Some(Err(e)));
             }
-        }
         match &mut this.state {
             State::Running { rx, .. } => match rx.poll_recv(cx) {
                 Poll::Ready(None) => {

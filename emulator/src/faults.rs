@@ -65,11 +65,10 @@ pub struct ActiveFault {
 
 impl ActiveFault {
     pub fn new(spec: FaultSpec) -> Result<Self, String> {
-        if let Some(p) = spec.probability {
-            if !(0.0..=1.0).contains(&p) {
+        if let Some(p) = spec.probability
+            && !(0.0..=1.0).contains(&p) {
                 return Err(format!("probability must be within 0..=1, got {p}"));
             }
-        }
         match spec.kind {
             FaultKind::Status => {
                 let s = spec.status.ok_or("a status fault needs `status`")?;
@@ -86,21 +85,18 @@ impl ActiveFault {
 
     /// Whether this fault hits a request; counts it either way.
     pub fn fires(&mut self, method: &str, path: &str, body: &[u8]) -> bool {
-        if let Some(m) = &self.spec.method {
-            if !m.eq_ignore_ascii_case(method) {
+        if let Some(m) = &self.spec.method
+            && !m.eq_ignore_ascii_case(method) {
                 return false;
             }
-        }
-        if let Some(p) = &self.spec.path {
-            if !path.starts_with(p.as_str()) {
+        if let Some(p) = &self.spec.path
+            && !path.starts_with(p.as_str()) {
                 return false;
             }
-        }
-        if let Some(needle) = &self.spec.body_contains {
-            if !body.windows(needle.len().max(1)).any(|w| w == needle.as_bytes()) {
+        if let Some(needle) = &self.spec.body_contains
+            && !body.windows(needle.len().max(1)).any(|w| w == needle.as_bytes()) {
                 return false;
             }
-        }
         self.seen += 1;
         if self.seen <= self.spec.skip.unwrap_or(0) {
             return false;

@@ -293,11 +293,10 @@ impl Condition {
                 Op::Ne => !self.equal(v, t),
                 _ => {
                     // Untyped ordering: numeric when both sides are numbers, text otherwise.
-                    if let (Some(a), Ok(b)) = (as_number(v), t.parse::<f64>()) {
-                        if self.ty != Some(Type::String) {
+                    if let (Some(a), Ok(b)) = (as_number(v), t.parse::<f64>())
+                        && self.ty != Some(Type::String) {
                             return a.partial_cmp(&b).is_some_and(|o| ordering_ok(self.op, o));
                         }
-                    }
                     as_text(v).is_some_and(|s| ordering_ok(self.op, s.as_str().cmp(t.as_str())))
                 }
             },

@@ -273,11 +273,10 @@ fn authenticate(shared: &Shared, parts: &axum::http::request::Parts) -> Result<C
         None => grants[0].clone(),
     };
     let project = header_str(parts, "x-project-id");
-    if let Some(p) = &project {
-        if world.tenants[tenant].project(p).is_none() {
+    if let Some(p) = &project
+        && world.tenants[tenant].project(p).is_none() {
             return Err(ApiError::forbidden(format!("Project not found for id: {p}")));
         }
-    }
     Ok(Ctx { tenant, user, project })
 }
 
@@ -379,13 +378,12 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         _ => {}
     }
 
-    if let Some(token) = bearer(&parts) {
-        if let Err(retry_after) = shared.rate_check(&token) {
+    if let Some(token) = bearer(&parts)
+        && let Err(retry_after) = shared.rate_check(&token) {
             let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded: too many requests for this token");
             e.retry_after = Some(retry_after);
             return finish(envelope(e), fault_name);
         }
-    }
 
     if !is_public(&api_path) {
         match authenticate(&shared, &parts) {
@@ -592,11 +590,10 @@ impl Emulator {
     /// Blocking stop for emulators made by [`EmulatorBuilder::spawn`].
     pub fn stop(mut self) {
         self.signal_stop();
-        if let Runner::Thread(t) = &mut self.runner {
-            if let Some(t) = t.take() {
+        if let Runner::Thread(t) = &mut self.runner
+            && let Some(t) = t.take() {
                 let _ = t.join();
             }
-        }
     }
 }
 

@@ -142,13 +142,12 @@ pub struct NativeEmulator {
 
 fn merge(base: Value, over: Option<String>, what: &str) -> Result<Value> {
     let mut base = base;
-    if let Some(text) = over {
-        if let Value::Object(o) = parse(what, &text)? {
+    if let Some(text) = over
+        && let Value::Object(o) = parse(what, &text)? {
             for (k, v) in o {
                 base[k] = v;
             }
         }
-    }
     Ok(base)
 }
 

@@ -35,13 +35,12 @@ impl NativeEmulator {
             None => Dataset::demo(),
         };
         let mut s = serde_json::to_value(Settings { rate_limit: None, ..Default::default() }).unwrap_or_default();
-        if let Some(over) = settings {
-            if let Value::Object(o) = to_value(over.as_any(), "settings")? {
+        if let Some(over) = settings
+            && let Value::Object(o) = to_value(over.as_any(), "settings")? {
                 for (k, v) in o {
                     s[k] = v;
                 }
             }
-        }
         let settings: Settings = serde_json::from_value(s).map_err(|e| PyValueError::new_err(format!("invalid settings: {e}")))?;
         let mut b = Emulator::builder().dataset(data).settings(settings);
         if let Some(t) = token {

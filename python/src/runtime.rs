@@ -21,11 +21,10 @@ static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 pub fn get() -> PyResult<Arc<Runtime>> {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((p, rt)) = slot.as_ref() {
-        if *p == pid {
+    if let Some((p, rt)) = slot.as_ref()
+        && *p == pid {
             return Ok(rt.clone());
         }
-    }
     if let Some(old) = slot.take() {
         // Inherited from the parent: its worker threads do not exist here, so it can be neither
         // used nor shut down. Leak it.

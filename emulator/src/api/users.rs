@@ -79,11 +79,10 @@ pub async fn grant(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>,
         Some(p) => {
             let u = p.get("userName").and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
             let u = u.ok_or_else(|| ApiError::bad_request("user.userName is required"))?.to_lowercase();
-            if let Some(email) = p.get("email").and_then(Value::as_str) {
-                if !email.trim().eq_ignore_ascii_case(&u) {
+            if let Some(email) = p.get("email").and_then(Value::as_str)
+                && !email.trim().eq_ignore_ascii_case(&u) {
                     return Err(ApiError::bad_request("E-mail address and user name must be the same"));
                 }
-            }
             u
         }
         None => username_of(&body)?,

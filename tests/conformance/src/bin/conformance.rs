@@ -80,11 +80,10 @@ impl Executor {
             match self.lines.recv_timeout(left) {
                 Ok(line) => {
                     // Executors may print other lines (warnings); answers are JSON with our id.
-                    if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                        if v.get("id") == msg.get("id") {
+                    if let Ok(v) = serde_json::from_str::<Value>(&line)
+                        && v.get("id") == msg.get("id") {
                             return Ok(v);
                         }
-                    }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => return Err("executor timed out".into()),
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Err("executor exited".into()),
@@ -292,11 +291,10 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
             }
         }
     }
-    if let Some(n) = expect.get("requestCount").and_then(Value::as_u64) {
-        if journal.len() as u64 != n {
+    if let Some(n) = expect.get("requestCount").and_then(Value::as_u64)
+        && journal.len() as u64 != n {
             return Err(format!("expected {n} requests, saw {}", journal.len()));
         }
-    }
     let subset = expect["resultSubset"].as_bool().unwrap_or(false);
     match (expect.get("error"), reply.get("error"), reply.get("ok")) {
         (Some(e), Some(a), _) => check(e, a, true, "error"),
@@ -359,11 +357,10 @@ fn main() {
         for (i, case) in cases.iter().enumerate() {
             id += 1;
             let r = run_case(case, &mut exec, &emu, id);
-            if let Err(e) = &r {
-                if e.starts_with("executor") {
+            if let Err(e) = &r
+                && e.starts_with("executor") {
                     exec = Executor::start(cmd).expect("executor restarts");
                 }
-            }
             results.insert((i, lang), r);
         }
         eprintln!("conformance: {lang}: {} cases in {:.1} s", cases.len(), started.elapsed().as_secs_f64());
