@@ -1,9 +1,9 @@
 //! JSON ↔ Python objects. A parsed page (`tape::Tape`) becomes dicts and lists, and Python
 //! values become JSON with a clear error naming the path of anything that cannot be.
 
-use pyo3::exceptions::PyTypeError;
 use std::rc::Rc;
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -18,9 +18,10 @@ pub fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// Builds the Python value of a tape: dicts, lists, str, int, float, bool, None. Each key is one
-/// Python string for the whole tape, and so is each interned short value. A record dict is
-/// copied from a template dict of its shape (no rehashing as it grows), and a dict that holds
-/// no list is untracked by the garbage collector, as CPython's own collector would do.
+/// Python string for the whole tape, and so is each interned short value. A dict is a copy of
+/// the first dict of its shape (keys laid out, no rehashing as it grows) with only the values
+/// that differ set, and a dict that holds no list is untracked by the garbage collector, as
+/// CPython's own collector would do.
 pub fn tape_to_py<'py>(py: Python<'py>, tape: &Tape) -> PyResult<Bound<'py, PyAny>> {
     // Not interned: on Python 3.12 interned strings live forever, and keys come from the server.
     let keys = (0..tape.key_count()).map(|i| PyString::new(py, tape.key(i as u32))).collect();
