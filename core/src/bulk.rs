@@ -1,7 +1,8 @@
 //! Bulk writes of any size: split into requests within the API's limits, sent with bounded
 //! concurrency (under the client's rate limit), merged in input order. When a request fails,
 //! no further request starts, and the error carries a [`BulkReport`] that says which input
-//! items were written, which were not, and which may have been.
+//! items were written, which were not, and which may have been — each decided from every
+//! attempt of the request that carried it (see [`WriteState`]).
 
 use std::future::Future;
 use std::ops::Range;
@@ -11,11 +12,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::StreamExt;
 
 use crate::error::{BulkReport, Error, Result, WriteState};
+use crate::models::{BulkWriteResult, UpsertResult, WorkflowResult};
+
+/// What the answer of one chunk gives to a failed operation's report.
+pub(crate) trait ChunkAnswer {
+    /// Ids of documents the chunk inserted, when the API lists them.
+    fn inserted_ids(&self) -> &[String] {
+        &[]
+    }
+}
+
+impl ChunkAnswer for UpsertResult {
+    fn inserted_ids(&self) -> &[String] {
+        &self.inserted_ids
+    }
+}
+impl ChunkAnswer for Vec<WorkflowResult> {}
+impl ChunkAnswer for BulkWriteResult {}
 
 /// Runs `send` for each chunk of `0..total` (at most `chunk` items each), at most
 /// `concurrency` at a time; returns the chunk answers in input order.
 pub(crate) async fn run<O, F, Fut>(total: usize, chunk: usize, concurrency: usize, send: F) -> Result<Vec<O>>
 where
+    O: ChunkAnswer,
     F: Fn(Range<usize>, Arc<AtomicBool>) -> Fut,
     Fut: Future<Output = Result<O>>,
 {
@@ -43,39 +62,36 @@ where
     if outcomes.iter().all(|(_, o)| matches!(o, Some(Ok(_)))) {
         return Ok(outcomes.into_iter().filter_map(|(_, o)| o.and_then(Result::ok)).collect());
     }
-    let mut slices: Vec<(Range<usize>, WriteState)> = Vec::with_capacity(ranges.len());
+    let mut report = BulkReport { total, slices: Vec::with_capacity(ranges.len()), inserted_ids: Vec::new() };
     let mut first_error: Option<Error> = None;
+    let mut first_skipped: Option<Error> = None;
     for ((_, outcome), range) in outcomes.into_iter().zip(ranges) {
         let state = match outcome {
-            Some(Ok(_)) => WriteState::Written,
+            Some(Ok(answer)) => {
+                report.inserted_ids.extend_from_slice(answer.inserted_ids());
+                WriteState::Written
+            }
+            // Never started: another chunk had already failed.
             None => WriteState::NotWritten,
             Some(Err(e)) => {
-                let state = state_of(&e);
+                // A chunk stopped before a retry keeps what its earlier attempts may have done.
+                let state = e.write_state();
                 // The cause to report: the first real failure in input order, not the
                 // "not sent because of another failure" of chunks that were stopped.
-                if !e.is_skipped() && first_error.is_none() {
+                if e.is_skipped() {
+                    first_skipped.get_or_insert(e);
+                } else if first_error.is_none() {
                     first_error = Some(e);
                 }
                 state
             }
         };
-        match slices.last_mut() {
+        match report.slices.last_mut() {
             Some((r, s)) if *s == state && r.end == range.start => r.end = range.end,
-            _ => slices.push((range, state)),
+            _ => report.slices.push((range, state)),
         }
     }
-    let mut err = first_error.unwrap_or_else(|| Error::invalid_input("bulk operation stopped"));
-    err.set_bulk(BulkReport { total, slices });
+    let mut err = first_error.or(first_skipped).unwrap_or_else(|| Error::invalid_input("bulk operation stopped"));
+    err.set_bulk(report);
     Err(err)
-}
-
-/// What a failed request tells about its rows: a 4xx answer or a failure before sending means
-/// not written; anything else (5xx, timeout, broken answer) leaves it unknown.
-fn state_of(e: &Error) -> WriteState {
-    match e.status() {
-        Some(s) if (400..500).contains(&s) => WriteState::NotWritten,
-        Some(_) => WriteState::Unknown,
-        None if !e.maybe_sent() => WriteState::NotWritten,
-        None => WriteState::Unknown,
-    }
 }

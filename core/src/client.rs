@@ -4,7 +4,7 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::config::{ClientBuilder, Secret};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Evidence, Result};
 use crate::ratelimit::Limiter;
 
 /// How safe a request is to repeat (DESIGN.md "Retries").
@@ -157,13 +157,7 @@ impl Client {
             let p = format!("{}/", base.path());
             base.set_path(&p);
         }
-        if let Some(r) = b.rate_limit
-            && !(r.is_finite() && r > 0.0) {
-                return Err(Error::invalid_input(format!("rate limit must be a positive number of requests per second, got {r}")));
-            }
-        if b.timeout.is_zero() || b.connect_timeout.is_zero() {
-            return Err(Error::invalid_input("timeouts must be greater than zero"));
-        }
+        b.check_limits()?;
         for (what, v) in [("project id", &b.project_id), ("tenant id", &b.tenant_id), ("workspace id", &b.workspace_id)] {
             if let Some(v) = v {
                 header_value(what, v)?;
@@ -197,8 +191,8 @@ impl Client {
             retry_writes: b.retry_writes,
             limiter: b.rate_limit.map(Limiter::new),
             rate_limit: b.rate_limit,
-            bulk_concurrency: b.bulk_concurrency.max(1),
-            prefetch_pages: b.prefetch_pages.max(1),
+            bulk_concurrency: b.bulk_concurrency,
+            prefetch_pages: b.prefetch_pages,
         };
         Ok(Client { inner: Arc::new(inner), project: b.project_id.map(Arc::from) })
     }
@@ -231,6 +225,9 @@ impl Client {
     pub(crate) async fn execute(&self, call: &Call) -> Result<Bytes> {
         let inner = &*self.inner;
         let attempts = AtomicU32::new(0);
+        // What the attempts so far tell about whether the request was carried out (their
+        // maximum, see `Evidence`): a write's report is decided from all of them.
+        let evidence = AtomicU8::new(Evidence::NotApplied as u8);
         let backoff = ExponentialBuilder::default()
             .with_min_delay(inner.initial_backoff)
             .with_max_delay(inner.max_backoff)
@@ -239,7 +236,11 @@ impl Client {
         let span = tracing::debug_span!("exto360.request", method = %call.method, path = %call.path);
         let result = (|| async {
             let n = attempts.fetch_add(1, Ordering::Relaxed);
-            self.attempt(call, n).await
+            let res = self.attempt(call, n).await;
+            if let Err(e) = &res {
+                evidence.fetch_max(e.attempt_evidence() as u8, Ordering::Relaxed);
+            }
+            res
         })
         .retry(backoff)
         .sleep(tokio::time::sleep)
@@ -259,6 +260,7 @@ impl Client {
         .await;
         result.map_err(|mut e| {
             e.set_retries(attempts.load(Ordering::Relaxed).saturating_sub(1));
+            e.set_evidence(Evidence::from_u8(evidence.load(Ordering::Relaxed)));
             e
         })
     }
@@ -266,13 +268,18 @@ impl Client {
     /// Sends a call and reads its JSON answer.
     pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
         let body = self.execute(call).await?;
+        // A 2xx answer that cannot be read still proves the request was carried out.
         serde_json::from_slice(&body).map_err(|e| {
-            Error::new(ErrorKind::InvalidResponse, format!("{} {}: unexpected answer: {e}", call.method, call.path)).with_source(e)
+            Error::new(ErrorKind::InvalidResponse, format!("{} /{}: unexpected answer: {e}", call.method, call.path)).with_source(e).answered_2xx()
         })
     }
 
     fn should_retry(&self, safety: Safety, e: &Error) -> bool {
         if e.is_skipped() {
+            return false;
+        }
+        // A write answered 2xx was carried out, even if its answer broke off: never repeat it.
+        if safety != Safety::Read && e.attempt_evidence() == Evidence::Applied {
             return false;
         }
         match e.kind() {
@@ -337,7 +344,10 @@ impl Client {
             .iter()
             .find_map(|h| resp.headers().get(*h).and_then(|v| v.to_str().ok()).map(str::to_string));
         let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-        let body = resp.bytes().await.map_err(|e| transport_error(&what, e))?;
+        let body = resp.bytes().await.map_err(|e| {
+            let err = transport_error(&what, e);
+            if (200..300).contains(&status) { err.answered_2xx() } else { err }
+        })?;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         if (200..300).contains(&status) {
             tracing::debug!(method = %call.method, path = %call.path, status, attempt, elapsed_ms, bytes = body.len(), "exto360 request");
@@ -382,7 +392,8 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        // Anything beyond a day is "longer than we wait" anyway; never a panic on odd input.
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
     }
     let at = httpdate::parse_http_date(v).ok()?;
     Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
@@ -402,5 +413,8 @@ mod tests {
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("1e300"), Some(Duration::from_secs(86_400)));
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(parse_retry_after("99999999999999999999999"), Some(Duration::from_secs(86_400)));
     }
 }

@@ -67,6 +67,31 @@ pub mod defaults {
     pub const PAGE_SIZE: u32 = 1000;
 }
 
+/// The ranges every setting must fall in; [`ClientBuilder::build`] refuses anything outside
+/// with `InvalidInput` naming the setting (no value can make the client panic or wait forever).
+pub mod limits {
+    use std::time::Duration;
+    /// Timeouts (request, connect): more than zero, at most one day.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+    /// Backoff steps and the longest `Retry-After` waited for: at most one hour.
+    pub const MAX_BACKOFF: Duration = Duration::from_secs(3_600);
+    pub const MAX_RETRIES: u32 = 100;
+    /// Requests per second: 0.001 (one per ~17 minutes) to 10,000.
+    pub const MIN_RATE_LIMIT: f64 = 0.001;
+    pub const MAX_RATE_LIMIT: f64 = 10_000.0;
+    /// Bulk chunks in flight and pages fetched ahead: 1 to 64.
+    pub const MAX_CONCURRENCY: usize = 64;
+}
+
+/// Seconds (as the env vars and bindings spell durations) to a `Duration`, or `None` when the
+/// number is not finite, negative, or beyond `max`.
+pub fn seconds(s: f64, max: Duration) -> Option<Duration> {
+    if !(s.is_finite() && s >= 0.0) || s > max.as_secs_f64() {
+        return None;
+    }
+    Duration::try_from_secs_f64(s).ok()
+}
+
 /// Builds a [`Client`]. Every setting has a default; [`ClientBuilder::from_env`] starts from
 /// the `EXTO360_*` environment variables instead of the defaults.
 #[derive(Clone)]
@@ -156,9 +181,47 @@ pub fn parse_rate_limit(s: &str) -> std::result::Result<Option<f64>, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "off" | "none" | "0" => Ok(None),
         n => match n.parse::<f64>() {
-            Ok(v) if v.is_finite() && v > 0.0 => Ok(Some(v)),
-            _ => Err(format!("expected requests per second (> 0) or `off`, got '{s}'")),
+            Ok(v) => check_rate_limit(v).map(Some),
+            _ => Err(format!("expected requests per second or `off`, got '{s}'")),
         },
+    }
+}
+
+/// A rate limit within [`limits`].
+pub(crate) fn check_rate_limit(v: f64) -> std::result::Result<f64, String> {
+    if v.is_finite() && (limits::MIN_RATE_LIMIT..=limits::MAX_RATE_LIMIT).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("rate limit must be between {} and {} requests per second (or off), got {v}", limits::MIN_RATE_LIMIT, limits::MAX_RATE_LIMIT))
+    }
+}
+
+impl ClientBuilder {
+    /// Every setting within [`limits`]; the message names the setting.
+    pub(crate) fn check_limits(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::invalid_input(m));
+        for (what, d) in [("timeout", self.timeout), ("connect timeout", self.connect_timeout)] {
+            if d.is_zero() || d > limits::MAX_TIMEOUT {
+                return bad(format!("{what} must be more than 0 and at most {} s, got {} s", limits::MAX_TIMEOUT.as_secs(), d.as_secs_f64()));
+            }
+        }
+        for (what, d) in [("initial backoff", self.initial_backoff), ("max backoff", self.max_backoff), ("max retry wait", self.max_retry_wait)] {
+            if d > limits::MAX_BACKOFF {
+                return bad(format!("{what} must be at most {} s, got {} s", limits::MAX_BACKOFF.as_secs(), d.as_secs_f64()));
+            }
+        }
+        if self.max_retries > limits::MAX_RETRIES {
+            return bad(format!("max retries must be at most {}, got {}", limits::MAX_RETRIES, self.max_retries));
+        }
+        if let Some(r) = self.rate_limit {
+            check_rate_limit(r).map_err(Error::invalid_input)?;
+        }
+        for (what, n) in [("bulk concurrency", self.bulk_concurrency), ("prefetch pages", self.prefetch_pages)] {
+            if !(1..=limits::MAX_CONCURRENCY).contains(&n) {
+                return bad(format!("{what} must be between 1 and {}, got {n}", limits::MAX_CONCURRENCY));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -182,9 +245,9 @@ impl ClientBuilder {
         let workspace = var(env::WORKSPACE_ID);
         let mut timeout = None;
         if let Some(t) = var(env::TIMEOUT) {
-            match t.parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 => timeout = Some(Duration::from_secs_f64(s)),
-                _ => problem(env::TIMEOUT, format!("expected seconds (> 0), got '{t}'")),
+            match t.parse::<f64>().ok().filter(|s| *s > 0.0).and_then(|s| seconds(s, limits::MAX_TIMEOUT)) {
+                Some(d) => timeout = Some(d),
+                None => problem(env::TIMEOUT, format!("expected seconds, more than 0 and at most 86400, got '{t}'")),
             }
         }
         let mut retries = None;
@@ -254,18 +317,18 @@ impl ClientBuilder {
         self.workspace_id = Some(id.into());
         self
     }
-    /// Limit for one attempt of one request, body included. Default 60 s. Env:
-    /// `EXTO360_TIMEOUT` (seconds).
+    /// Limit for one attempt of one request, body included. Default 60 s; more than 0, at
+    /// most one day. Env: `EXTO360_TIMEOUT` (seconds).
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
     }
-    /// Limit for opening a connection. Default 10 s.
+    /// Limit for opening a connection. Default 10 s; more than 0, at most one day.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
         self
     }
-    /// Retries after the first attempt. Default 3. Env: `EXTO360_MAX_RETRIES`.
+    /// Retries after the first attempt. Default 3, at most 100. Env: `EXTO360_MAX_RETRIES`.
     ///
     /// The wait before retry *n* (1-based) is
     /// `min(max_backoff, initial_backoff × 2^(n−1)) × (1 + U[0,1))` — exponential with jitter —
@@ -274,18 +337,18 @@ impl ClientBuilder {
         self.max_retries = n;
         self
     }
-    /// First backoff step. Default 500 ms.
+    /// First backoff step. Default 500 ms, at most one hour.
     pub fn initial_backoff(mut self, d: Duration) -> Self {
         self.initial_backoff = d;
         self
     }
-    /// Largest backoff step (before jitter). Default 8 s.
+    /// Largest backoff step (before jitter). Default 8 s, at most one hour.
     pub fn max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
         self
     }
     /// Longest `Retry-After` the client waits for; a longer one fails the call with
-    /// `RateLimited` at once. Default 60 s.
+    /// `RateLimited` at once. Default 60 s, at most one hour.
     pub fn max_retry_wait(mut self, d: Duration) -> Self {
         self.max_retry_wait = d;
         self
@@ -300,17 +363,18 @@ impl ClientBuilder {
     }
     /// Client-side limit in requests per second, shared by every clone of the client and
     /// every request it makes (pages, bulk chunks, retries). `None` turns it off. Default 3.0
-    /// (the API's limit per token). Env: `EXTO360_RATE_LIMIT` (number or `off`).
+    /// (the API's limit per token); between 0.001 and 10,000. Env: `EXTO360_RATE_LIMIT`
+    /// (number or `off`).
     pub fn rate_limit(mut self, per_second: Option<f64>) -> Self {
         self.rate_limit = per_second;
         self
     }
-    /// Bulk chunks in flight at once (still under the rate limit). Default 4.
+    /// Bulk chunks in flight at once (still under the rate limit). Default 4, 1 to 64.
     pub fn bulk_concurrency(mut self, n: usize) -> Self {
         self.bulk_concurrency = n;
         self
     }
-    /// Pages `iter` fetches ahead of the one being consumed. Default 1; memory use is about
+    /// Pages `iter` fetches ahead of the one being consumed. Default 1 (1 to 64); memory use is about
     /// `(prefetch_pages + 2) × page_size` records, whatever the total.
     pub fn prefetch_pages(mut self, n: usize) -> Self {
         self.prefetch_pages = n;

@@ -21,19 +21,29 @@ pub fn segment(what: &str, value: &str) -> Result<String> {
     if value == "." || value == ".." {
         return Err(Error::invalid_input(format!("{what} must not be '{value}'")));
     }
-    if value.chars().any(char::is_control) {
-        return Err(Error::invalid_input(format!("{what} must not contain control characters")));
-    }
+    text(what, value)?;
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
 /// A required text argument that travels in a query string or body.
 pub fn required(what: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
+    if value.is_empty() {
         return Err(Error::invalid_input(format!("{what} must not be empty")));
     }
+    if value.trim().is_empty() {
+        return Err(Error::invalid_input(format!("{what} must not be blank")));
+    }
+    text(what, value)
+}
+
+/// No control characters, and no whitespace around the value: the server would compare
+/// `" abc"` with `"abc"` in ways the caller cannot see, so it is refused rather than trimmed.
+fn text(what: &str, value: &str) -> Result<()> {
     if value.chars().any(char::is_control) {
         return Err(Error::invalid_input(format!("{what} must not contain control characters")));
+    }
+    if value.trim() != value {
+        return Err(Error::invalid_input(format!("{what} '{value}' must not start or end with whitespace")));
     }
     Ok(())
 }
@@ -51,8 +61,12 @@ mod tests {
         assert_eq!(segment("n", "100%").unwrap(), "100%25");
         assert_eq!(segment("n", "é ü").unwrap(), "%C3%A9%20%C3%BC");
         assert_eq!(segment("n", "a\\b").unwrap(), "a%5Cb");
-        for bad in ["", " ", ".", "..", "a\nb"] {
+        for bad in ["", " ", ".", "..", "a\nb", " LOCATION", "LOCATION\u{a0}"] {
             assert!(segment("name", bad).is_err(), "{bad:?}");
         }
+        assert!(required("id", " 65c0 ").unwrap_err().message().contains("must not start or end with whitespace"));
+        assert!(required("id", "").unwrap_err().message().contains("must not be empty"));
+        assert!(required("id", "  ").unwrap_err().message().contains("must not be blank"));
+        assert!(required("id", "a b").is_ok(), "inner spaces are the caller's business");
     }
 }

@@ -69,14 +69,55 @@ impl fmt::Display for ErrorKind {
 }
 
 /// Whether a write reached the server, for each slice of the input of a bulk operation.
+///
+/// Decided from **every** attempt of the request that carried the slice, not the last one:
+/// a lost answer followed by a 429 on the retry is still `Unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteState {
-    /// The server confirmed it.
+    /// The server confirmed it (a 2xx answer to one of the attempts).
     Written,
-    /// Never sent, or refused with a 4xx answer: certainly not written.
+    /// Certainly not written: no attempt was sent, or every attempt that was sent was answered
+    /// with a status that proves it was not carried out (400, 401, 403, 404, 405, 409, 413,
+    /// 414, 422, 429, or the API's "not Found." 500). Safe to send again.
     NotWritten,
-    /// Sent, but the answer was lost or was a 5xx: it may or may not have been written.
+    /// Some attempt was sent and its answer was lost, was a 5xx or another status that does not
+    /// prove a refusal: it may or may not have been written. Check before sending again.
     Unknown,
+}
+
+/// What one attempt of a request tells about whether it was carried out. Ordered: the
+/// evidence of several attempts is their maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Evidence {
+    /// Not sent, or refused in a way that proves nothing was done.
+    NotApplied = 0,
+    /// Sent, and nothing proves either way.
+    Maybe = 1,
+    /// A 2xx status was received.
+    Applied = 2,
+}
+
+impl Evidence {
+    pub(crate) fn from_u8(v: u8) -> Evidence {
+        match v {
+            0 => Evidence::NotApplied,
+            1 => Evidence::Maybe,
+            _ => Evidence::Applied,
+        }
+    }
+    pub(crate) fn state(self) -> WriteState {
+        match self {
+            Evidence::NotApplied => WriteState::NotWritten,
+            Evidence::Maybe => WriteState::Unknown,
+            Evidence::Applied => WriteState::Written,
+        }
+    }
+}
+
+/// Statuses with which the API refuses a request before doing anything (validation, auth,
+/// routing, size, rate limit). Any other answer to a sent write leaves its effect unknown.
+pub(crate) fn proves_not_applied(status: u16) -> bool {
+    matches!(status, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 422 | 429)
 }
 
 /// Which input items of a failed bulk operation were written, which were not, and which may
@@ -87,6 +128,9 @@ pub struct BulkReport {
     pub total: usize,
     /// Contiguous slices of the input and their state, covering `0..total` in order.
     pub slices: Vec<(Range<usize>, WriteState)>,
+    /// `insertedIds` the server answered for the written slices (upserts and sub-table
+    /// writes), in input order. A slice whose 2xx answer broke off is written without ids.
+    pub inserted_ids: Vec<String>,
 }
 
 impl BulkReport {
@@ -144,6 +188,9 @@ struct Inner {
     maybe_sent: bool,
     /// A bulk chunk that was not sent because another chunk had failed.
     skipped: bool,
+    /// For a write: what all attempts together tell about whether it was carried out.
+    /// `None` until the request is done (then set by the client from every attempt).
+    evidence: Option<Evidence>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -154,7 +201,7 @@ impl Error {
         Error {
             inner: Box::new(Inner {
                 kind,
-                message: message.into(),
+                message: one_line(message.into()),
                 status: None,
                 summary: None,
                 details: Vec::new(),
@@ -166,6 +213,7 @@ impl Error {
                 bulk: None,
                 maybe_sent: true,
                 skipped: false,
+                evidence: None,
                 source: None,
             }),
         }
@@ -263,6 +311,34 @@ impl Error {
     }
     pub(crate) fn maybe_sent(&self) -> bool {
         self.inner.maybe_sent
+    }
+
+    /// What this attempt alone tells about whether the request was carried out.
+    pub(crate) fn attempt_evidence(&self) -> Evidence {
+        if let Some(e) = self.inner.evidence {
+            return e;
+        }
+        match self.inner.status {
+            Some(s) if (200..300).contains(&s) => Evidence::Applied,
+            Some(s) if proves_not_applied(s) => Evidence::NotApplied,
+            Some(_) if self.inner.kind == ErrorKind::NotFound => Evidence::NotApplied,
+            Some(_) => Evidence::Maybe,
+            None if self.inner.maybe_sent => Evidence::Maybe,
+            None => Evidence::NotApplied,
+        }
+    }
+    /// Records the evidence of every attempt of the request (see [`WriteState`]).
+    pub(crate) fn set_evidence(&mut self, e: Evidence) {
+        self.inner.evidence = Some(e);
+    }
+    /// A 2xx status was received, but the answer could not be read in full.
+    pub(crate) fn answered_2xx(mut self) -> Error {
+        self.inner.evidence = Some(Evidence::Applied);
+        self
+    }
+    /// The state of the write this error ended, decided from every attempt.
+    pub fn write_state(&self) -> WriteState {
+        self.attempt_evidence().state()
     }
 
     pub fn kind(&self) -> ErrorKind {
@@ -391,8 +467,60 @@ impl Clone for Error {
                 bulk: i.bulk.clone(),
                 maybe_sent: i.maybe_sent,
                 skipped: i.skipped,
+                evidence: i.evidence,
                 source: None,
             }),
         }
+    }
+}
+
+/// The message as one line: control characters (CR, LF, tabs, ...) of echoed input or server
+/// text are written as escapes, so a log line or a C caller's buffer never breaks.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len() + 8);
+    for c in message.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_line() {
+        let e = Error::invalid_input("user 'a\r\nb\tc\u{1b}' is bad");
+        assert_eq!(e.message(), "user 'a\\r\\nb\\tc\\u{1b}' is bad");
+        assert!(!e.to_string().chars().any(char::is_control));
+        let e = Error::from_response(400, br#"{"error": {"summary": "Bad\nRequest", "detail": ["x\ny"]}}"#, None);
+        assert!(!e.message().contains('\n'), "{}", e.message());
+        assert_eq!(e.details(), ["x\ny"], "details keep the server's text");
+    }
+
+    #[test]
+    fn evidence_of_one_attempt() {
+        for s in [400, 401, 403, 404, 409, 413, 422, 429] {
+            assert_eq!(Error::from_response(s, b"", None).write_state(), WriteState::NotWritten, "{s}");
+        }
+        for s in [500, 502, 503, 504, 408, 418] {
+            assert_eq!(Error::from_response(s, b"", None).write_state(), WriteState::Unknown, "{s}");
+        }
+        let nf = Error::from_response(500, br#"{"error": {"summary": "Service Exception", "detail": ["Master X not Found."]}}"#, None);
+        assert_eq!(nf.kind(), ErrorKind::NotFound);
+        assert_eq!(nf.write_state(), WriteState::NotWritten);
+        assert_eq!(Error::invalid_input("x").write_state(), WriteState::NotWritten);
+        assert_eq!(Error::skipped().write_state(), WriteState::NotWritten);
+        assert_eq!(Error::new(ErrorKind::Connection, "lost").write_state(), WriteState::Unknown);
+        assert_eq!(Error::new(ErrorKind::Connection, "lost").answered_2xx().write_state(), WriteState::Written);
     }
 }

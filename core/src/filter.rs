@@ -216,11 +216,17 @@ struct Condition {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     any: Vec<Vec<Condition>>,
+    /// How many OR-groups the whole expression expands to (saturating). Once it is over
+    /// [`MAX_GROUPS`], `any` is dropped and only the count is kept, so combining more can never
+    /// allocate more.
+    groups: u64,
     error: Option<String>,
 }
 
-/// Most AND-groups a combined filter may expand to (see [`Filter::and`]).
-const MAX_GROUPS: usize = 64;
+/// Most OR-groups a filter may have, after expanding ANDs of ORs (see [`Filter::and`]).
+pub const MAX_GROUPS: usize = 64;
+/// Most conditions a whole filter may hold, over all its groups.
+pub const MAX_CONDITIONS: usize = 1024;
 
 impl Filter {
     /// Starts a condition on `name` (a custom field key such as `serial_number`, or a record
@@ -231,15 +237,15 @@ impl Filter {
 
     /// A filter that is already known to be wrong: `render` reports `message`.
     pub fn invalid(message: impl Into<String>) -> Filter {
-        Filter { any: vec![], error: Some(message.into()) }
+        Filter { any: vec![], groups: 0, error: Some(message.into()) }
     }
 
     /// A condition from parts, checked at run time: what the bindings call.
     /// `value` is ignored for `IsBlank`/`IsNotBlank` and must be a list for `In`.
     pub fn condition(field: &str, ty: Option<FieldType>, op: Op, value: Option<FilterValue>) -> Filter {
         match Self::build(field, ty, op, value) {
-            Ok(c) => Filter { any: vec![vec![c]], error: None },
-            Err(e) => Filter { any: vec![], error: Some(e) },
+            Ok(c) => Filter { any: vec![vec![c]], groups: 1, error: None },
+            Err(e) => Filter::invalid(e),
         }
     }
 
@@ -304,23 +310,45 @@ impl Filter {
     }
 
     /// Both filters. Without parentheses in the grammar, `(a or b) and (c or d)` is expanded to
-    /// `a and c or a and d or b and c or b and d`; more than 64 groups is an error.
+    /// `a and c or a and d or b and c or b and d`; more than [`MAX_GROUPS`] groups (or
+    /// [`MAX_CONDITIONS`] conditions) is an error, found before anything is expanded.
     pub fn and(self, other: Filter) -> Filter {
-        let error = self.error.or(other.error);
-        let mut any = Vec::with_capacity(self.any.len() * other.any.len());
+        let groups = self.groups.saturating_mul(other.groups);
+        if let Some(e) = self.error.or(other.error) {
+            return Filter { any: vec![], groups, error: Some(e) };
+        }
+        if groups > MAX_GROUPS as u64 {
+            return Filter { any: vec![], groups, error: None };
+        }
+        let mut any = Vec::with_capacity(groups as usize);
         for a in &self.any {
             for b in &other.any {
                 any.push(a.iter().chain(b.iter()).cloned().collect());
             }
         }
-        let error = error.or_else(|| (any.len() > MAX_GROUPS).then(|| format!("filter expands to {} AND-groups (limit {MAX_GROUPS})", any.len())));
-        Filter { any, error }
+        Filter { any, groups, error: None }.checked()
     }
 
     /// Either filter.
     pub fn or(mut self, other: Filter) -> Filter {
+        self.groups = self.groups.saturating_add(other.groups);
         self.error = self.error.or(other.error);
+        if self.error.is_some() || self.groups > MAX_GROUPS as u64 {
+            self.any = vec![];
+            return self;
+        }
         self.any.extend(other.any);
+        self.checked()
+    }
+
+    /// Drops the groups of a filter that holds too many conditions (the error is reported by
+    /// `render`).
+    fn checked(mut self) -> Filter {
+        let n: usize = self.any.iter().map(Vec::len).sum();
+        if n > MAX_CONDITIONS {
+            self.any = vec![];
+            self.error = Some(format!("filter has {n} conditions after expansion (limit {MAX_CONDITIONS})"));
+        }
         self
     }
 
@@ -329,6 +357,10 @@ impl Filter {
     pub fn render(&self) -> Result<String> {
         if let Some(e) = &self.error {
             return Err(Error::invalid_input(format!("invalid filter: {e}")));
+        }
+        if self.groups > MAX_GROUPS as u64 {
+            let n = if self.groups == u64::MAX { "more than 18446744073709551614".to_string() } else { self.groups.to_string() };
+            return Err(Error::invalid_input(format!("invalid filter: it expands to {n} OR-groups (limit {MAX_GROUPS}); use `in` for alternatives of one field")));
         }
         if self.any.is_empty() {
             return Err(Error::invalid_input("invalid filter: no condition"));
@@ -608,7 +640,43 @@ mod tests {
             wide = wide.or(b());
         }
         let e = err(wide.clone().and(wide.clone()).and(wide));
-        assert!(e.contains("AND-groups"), "{e}");
+        assert!(e.contains("expands to 512 OR-groups (limit 64)"), "{e}");
+    }
+
+    #[test]
+    fn combining_many_or_groups_stops_expanding_at_the_limit() {
+        // 22 AND-ed pairs would be 2^22 groups of 22 conditions: the builder must refuse it
+        // without expanding (it used to allocate gigabytes), and name the real count.
+        let pair = |i: usize| Filter::field(format!("f{i}")).eq(1).or(Filter::field(format!("g{i}")).eq(2));
+        let mut f = pair(0);
+        for i in 1..22 {
+            f = f.and(pair(i));
+        }
+        let e = err(f.clone());
+        assert!(e.contains("expands to 4194304 OR-groups (limit 64)"), "{e}");
+        // Far past u64: the count saturates, the message still says what happened.
+        for i in 22..200 {
+            f = f.and(pair(i));
+        }
+        assert!(err(f).contains("more than"));
+        // Exactly at the limit is fine: 2^6 = 64 groups.
+        let mut ok = pair(0);
+        for i in 1..6 {
+            ok = ok.and(pair(i));
+        }
+        assert_eq!(ok.render().unwrap().matches(":or:").count(), 63);
+        // OR-ing more than 64 alternatives is refused too (use `in`).
+        let mut wide = pair(0);
+        for i in 1..40 {
+            wide = wide.or(pair(i));
+        }
+        assert!(err(wide).contains("expands to 80 OR-groups"));
+        // A long AND chain is bounded by the number of conditions.
+        let mut long = Filter::field("a").eq(0);
+        for i in 1..2000 {
+            long = long.and(Filter::field("a").eq(i));
+        }
+        assert!(err(long).contains("1025 conditions"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::api::records::RawRow;
 use crate::api::workflow::ActOptions;
-use crate::config::{ClientBuilder, parse_rate_limit};
+use crate::config::{ClientBuilder, limits, parse_rate_limit};
 use crate::error::{BulkReport, Error, Result, WriteState};
 use crate::filter::{FieldType, Filter, FilterValue, Op};
 use crate::models::GrantAccess;
@@ -69,16 +69,18 @@ fn strings(args: &Value, key: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-fn seconds(v: &Value, key: &str) -> Result<std::time::Duration> {
-    match v.as_f64() {
-        Some(s) if s.is_finite() && s > 0.0 => Ok(std::time::Duration::from_secs_f64(s)),
-        _ => Err(bad(key, "must be a positive number of seconds")),
+/// A duration in seconds within `0 < s ≤ max` (the builder checks each setting's own range).
+fn seconds(v: &Value, key: &str, max: std::time::Duration) -> Result<std::time::Duration> {
+    match v.as_f64().filter(|s| *s > 0.0).and_then(|s| crate::config::seconds(s, max)) {
+        Some(d) => Ok(d),
+        None => Err(bad(key, &format!("must be a number of seconds, more than 0 and at most {}", max.as_secs()))),
     }
 }
 
 /// A client builder from a JSON config, over the `EXTO360_*` environment (unset keys fall back
 /// to it). Keys: `token`, `baseUrl`, `projectId`, `tenantId`, `workspaceId`, `timeout`
-/// (seconds), `connectTimeout`, `maxRetries`, `retryWrites`, `rateLimit` (number, or
+/// (seconds), `connectTimeout`, `initialBackoff`, `maxBackoff`, `maxRetryWait` (seconds),
+/// `maxRetries`, `retryWrites`, `rateLimit` (number, or
 /// `null`/`"off"`/`0`/`false` for none), `bulkConcurrency`, `prefetchPages`, `userAgent`,
 /// `allowInsecureHttp`. An unknown key is an error (a typo must not be silently ignored).
 pub fn builder_from_json(cfg: &Value) -> Result<ClientBuilder> {
@@ -97,8 +99,11 @@ pub fn builder_from_json(cfg: &Value) -> Result<ClientBuilder> {
             "tenantId" => b.tenant_id(req_str(cfg, k)?),
             "workspaceId" => b.workspace_id(req_str(cfg, k)?),
             "userAgent" => b.user_agent(req_str(cfg, k)?),
-            "timeout" => b.timeout(seconds(v, k)?),
-            "connectTimeout" => b.connect_timeout(seconds(v, k)?),
+            "timeout" => b.timeout(seconds(v, k, limits::MAX_TIMEOUT)?),
+            "connectTimeout" => b.connect_timeout(seconds(v, k, limits::MAX_TIMEOUT)?),
+            "initialBackoff" => b.initial_backoff(seconds(v, k, limits::MAX_BACKOFF)?),
+            "maxBackoff" => b.max_backoff(seconds(v, k, limits::MAX_BACKOFF)?),
+            "maxRetryWait" => b.max_retry_wait(seconds(v, k, limits::MAX_BACKOFF)?),
             "maxRetries" => b.max_retries(opt_u32(cfg, k)?.unwrap_or(0)),
             "retryWrites" => b.retry_writes(opt_bool(cfg, k)?.unwrap_or(false)),
             "allowInsecureHttp" => b.allow_insecure_http(opt_bool(cfg, k)?.unwrap_or(false)),
@@ -109,8 +114,8 @@ pub fn builder_from_json(cfg: &Value) -> Result<ClientBuilder> {
                 Value::String(s) => b.rate_limit(parse_rate_limit(s).map_err(|e| bad(k, &e))?),
                 Value::Number(n) => match n.as_f64() {
                     Some(x) if x == 0.0 => b.rate_limit(None),
-                    Some(x) if x.is_finite() && x > 0.0 => b.rate_limit(Some(x)),
-                    _ => return Err(bad(k, "must be a positive number of requests per second, or null for none")),
+                    Some(x) => b.rate_limit(Some(crate::config::check_rate_limit(x).map_err(|e| bad(k, &e))?)),
+                    None => return Err(bad(k, "must be a number of requests per second, or null for none")),
                 },
                 _ => return Err(bad(k, "must be a number or null")),
             },
@@ -143,12 +148,23 @@ fn filter_value(v: &Value) -> Option<FilterValue> {
 /// A filter from its JSON form: a condition `{"field", "type"?, "op", "value"?}` or
 /// `{"and": [..]}` / `{"or": [..]}`. Mistakes are kept in the filter (see [`Filter`]).
 pub fn filter_from_json(v: &Value) -> Filter {
+    filter_at_depth(v, 0)
+}
+
+/// Deepest nesting of `and`/`or` a JSON filter may have (the grammar itself is flat; deeper
+/// input is refused before any recursion could exhaust the stack).
+pub const MAX_FILTER_DEPTH: usize = 32;
+
+fn filter_at_depth(v: &Value, depth: usize) -> Filter {
+    if depth > MAX_FILTER_DEPTH {
+        return Filter::invalid(format!("filter nests deeper than {MAX_FILTER_DEPTH} levels of and/or"));
+    }
     for (key, and) in [("and", true), ("or", false)] {
         if let Some(parts) = v.get(key) {
             let Some(parts) = parts.as_array().filter(|p| !p.is_empty()) else {
                 return Filter::invalid(format!("'{key}' needs a non-empty list of filters"));
             };
-            let mut it = parts.iter().map(filter_from_json);
+            let mut it = parts.iter().map(|p| filter_at_depth(p, depth + 1));
             let first = it.next().expect("non-empty");
             return it.fold(first, |acc, f| if and { acc.and(f) } else { acc.or(f) });
         }
@@ -322,10 +338,12 @@ impl Stream for PageTexts {
     }
 }
 
-/// A bulk report as `{total, written: [[start, end]…], notWritten: [...], unknown: [...]}`.
+/// A bulk report as `{total, insertedIds, written: [[start, end]…], notWritten: [...],
+/// unknown: [...]}`.
 pub fn bulk_json(b: &BulkReport) -> Value {
     let mut out = Map::new();
     out.insert("total".into(), json!(b.total));
+    out.insert("insertedIds".into(), json!(b.inserted_ids));
     for (key, state) in [("written", WriteState::Written), ("notWritten", WriteState::NotWritten), ("unknown", WriteState::Unknown)] {
         let ranges: Vec<Value> = b.slices.iter().filter(|(_, s)| *s == state).map(|(r, _)| json!([r.start, r.end])).collect();
         out.insert(key.into(), Value::Array(ranges));

@@ -55,7 +55,17 @@ async fn from_env_reads_every_variable() {
 #[test]
 fn malformed_env_values_name_the_variable() {
     let _g = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    for (var, val) in [("EXTO360_TIMEOUT", "soon"), ("EXTO360_MAX_RETRIES", "-1"), ("EXTO360_RATE_LIMIT", "fast")] {
+    for (var, val) in [
+        ("EXTO360_TIMEOUT", "soon"),
+        ("EXTO360_TIMEOUT", "1e20"),
+        ("EXTO360_TIMEOUT", "18446744073709551616"),
+        ("EXTO360_TIMEOUT", "inf"),
+        ("EXTO360_MAX_RETRIES", "-1"),
+        ("EXTO360_MAX_RETRIES", "4294967296"),
+        ("EXTO360_RATE_LIMIT", "fast"),
+        ("EXTO360_RATE_LIMIT", "1e-300"),
+        ("EXTO360_RATE_LIMIT", "NaN"),
+    ] {
         clear_env();
         set("EXTO360_TOKEN", "t");
         set(var, val);
@@ -134,4 +144,38 @@ async fn the_blocking_client_refuses_to_block_inside_a_runtime() {
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(e.message().contains("inside an async runtime"));
     drop(client); // dropping its runtime here must not panic either
+}
+
+#[test]
+fn json_config_numbers_out_of_range_are_refused_not_panics() {
+    let _g = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    clear_env();
+    let base = || json!({"token": "t", "baseUrl": "http://127.0.0.1:1"});
+    for (key, val, needle) in [
+        ("timeout", json!(1e20), "timeout must be a number of seconds, more than 0 and at most 86400"),
+        ("timeout", json!(18446744073709551616.0), "at most 86400"),
+        ("timeout", json!(1e300), "at most 86400"),
+        ("timeout", json!(-1), "more than 0"),
+        ("connectTimeout", json!(1e20), "connectTimeout must be"),
+        ("initialBackoff", json!(1e10), "at most 3600"),
+        ("rateLimit", json!(1e-300), "between 0.001 and 10000"),
+        ("rateLimit", json!(1e300), "between 0.001 and 10000"),
+        ("rateLimit", json!(-3), "between 0.001 and 10000"),
+        ("maxRetries", json!(1_000_000), "max retries must be at most 100"),
+        ("maxRetries", json!(18446744073709551616.0), "whole number"),
+        ("bulkConcurrency", json!(0), "bulk concurrency must be between 1 and 64"),
+        ("prefetchPages", json!(100000), "prefetch pages must be between 1 and 64"),
+    ] {
+        let mut cfg = base();
+        cfg[key] = val.clone();
+        let e = exto360::json::client_from_json(&cfg).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{key}={val}");
+        assert!(e.message().contains(needle), "{key}={val}: {e}");
+    }
+    let mut ok = base();
+    ok["timeout"] = json!(86400);
+    ok["rateLimit"] = json!(0.001);
+    ok["maxRetries"] = json!(100);
+    ok["initialBackoff"] = json!(0.001);
+    assert!(exto360::json::client_from_json(&ok).is_ok());
 }

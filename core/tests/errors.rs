@@ -215,8 +215,17 @@ fn the_builder_refuses_bad_settings() {
         (b().base_url("https://x.com/data?a=1"), "query or fragment"),
         (b().rate_limit(Some(0.0)), "rate limit"),
         (b().rate_limit(Some(f64::NAN)), "rate limit"),
-        (b().timeout(Duration::ZERO), "timeouts"),
+        (b().rate_limit(Some(1e-300)), "rate limit must be between 0.001 and 10000"),
+        (b().rate_limit(Some(1e9)), "rate limit must be between"),
+        (b().timeout(Duration::ZERO), "timeout must be more than 0"),
+        (b().timeout(Duration::from_secs(u64::MAX)), "timeout must be more than 0 and at most 86400 s"),
+        (b().connect_timeout(Duration::from_secs(1 << 40)), "connect timeout must be"),
+        (b().max_retries(u32::MAX), "max retries must be at most 100"),
+        (b().max_backoff(Duration::from_secs(1 << 30)), "max backoff must be at most 3600 s"),
+        (b().bulk_concurrency(0), "bulk concurrency must be between 1 and 64"),
+        (b().prefetch_pages(1 << 20), "prefetch pages must be between 1 and 64"),
         (b().project_id("p\n1"), "project id"),
+        (b().project_id(" p1"), "must not start or end with whitespace"),
     ];
     for (builder, needle) in cases {
         let e = builder.build().unwrap_err();
