@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FaultKind {
-    /// Answer `status` (with the error envelope, or `body` when given) without doing the work.
+    /// Answer `status` (with the error envelope, or `body` when given) without doing the work
+    /// (or after doing it, with `afterWork`).
     Status,
     /// Wait `latencyMs` before handling the request normally.
     Latency,
-    /// Drop the connection after reading the request, without answering or doing the work.
+    /// Drop the connection after reading the request, without answering or doing the work
+    /// (or after doing it, with `afterWork`).
     Reset,
     /// Do the work, then send only the first half of the answer and drop the connection.
     Truncate,
@@ -41,6 +43,10 @@ pub struct FaultSpec {
     /// Body to send instead of the error envelope (a string is sent as is).
     #[serde(default)]
     pub body: Option<serde_json::Value>,
+    /// For `status` and `reset`: do the work first, then answer the status or drop the
+    /// connection — the server-side effect a client cannot see (default false).
+    #[serde(default)]
+    pub after_work: bool,
     /// Chance that a matching request is hit, 0..=1 (default 1).
     #[serde(default)]
     pub probability: Option<f64>,
@@ -77,6 +83,9 @@ impl ActiveFault {
                 }
             }
             FaultKind::Latency if spec.latency_ms.is_none() => return Err("a latency fault needs `latencyMs`".into()),
+            FaultKind::Latency | FaultKind::Truncate if spec.after_work => {
+                return Err("`afterWork` applies to status and reset faults (truncate always does the work)".into());
+            }
             _ => {}
         }
         let rng = fastrand::Rng::with_seed(spec.seed.unwrap_or(0));

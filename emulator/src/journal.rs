@@ -16,6 +16,9 @@ pub struct Entry {
     pub body: Bytes,
     pub status: Option<u16>,
     pub fault: Option<&'static str>,
+    /// Whether the request was carried out (its handler answered 2xx), whatever the client
+    /// then received: what tests compare a client's write report with.
+    pub applied: bool,
     pub timestamp: String,
 }
 
@@ -76,6 +79,7 @@ impl Entry {
             "body": body,
             "status": self.status,
             "fault": self.fault,
+            "applied": self.applied,
             "timestamp": self.timestamp,
         })
     }
@@ -108,6 +112,12 @@ impl Journal {
             if fault.is_some() {
                 e.fault = fault;
             }
+        }
+    }
+
+    pub fn set_applied(&mut self, seq: u64) {
+        if let Some(e) = self.entries.iter_mut().rev().find(|e| e.seq == seq) {
+            e.applied = true;
         }
     }
 

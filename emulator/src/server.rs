@@ -312,6 +312,7 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         body: bytes.clone(),
         status: None,
         fault: None,
+        applied: false,
         timestamp: clock.now_string(),
     };
     let seq = shared.journal().push(entry, settings.journal_limit);
@@ -330,6 +331,7 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     let mut delay = 0u64;
     let mut action = FaultAction::None;
     let mut fault_name = None;
+    let mut after_work = false;
     {
         let mut faults = lock(&shared.faults);
         for f in faults.iter_mut() {
@@ -340,7 +342,8 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
                 FaultKind::Latency => delay += f.spec.latency_ms.unwrap_or(0),
                 FaultKind::Reset => {
                     action = FaultAction::Reset;
-                    fault_name = Some("reset");
+                    fault_name = Some(if f.spec.after_work { "reset-after-work" } else { "reset" });
+                    after_work = f.spec.after_work;
                 }
                 FaultKind::Truncate => {
                     action = FaultAction::Truncate;
@@ -357,7 +360,8 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
                         resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
                     }
                     action = FaultAction::Respond(resp);
-                    fault_name = Some("status");
+                    fault_name = Some(if f.spec.after_work { "status-after-work" } else { "status" });
+                    after_work = f.spec.after_work;
                 }
             }
             if !matches!(action, FaultAction::None) {
@@ -370,8 +374,8 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         fault_name = fault_name.or(Some("latency"));
     }
     match action {
-        FaultAction::Respond(resp) => return finish(resp, fault_name),
-        FaultAction::Reset => {
+        FaultAction::Respond(resp) if !after_work => return finish(resp, fault_name),
+        FaultAction::Reset if !after_work => {
             shared.journal().set_status(seq, 0, fault_name);
             return connection_reset();
         }
@@ -402,13 +406,22 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         let e = ApiError::new(resp.status(), format!("No route for {method} {api_path}"));
         resp = envelope(e);
     }
-    let resp = finish(resp, fault_name);
-    if let FaultAction::Truncate = action {
-        let (parts, body) = resp.into_parts();
-        let full = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-        return truncated(parts, full);
+    if resp.status().is_success() {
+        shared.journal().set_applied(seq);
     }
-    resp
+    match action {
+        FaultAction::Respond(fault) => finish(fault, fault_name),
+        FaultAction::Reset => {
+            shared.journal().set_status(seq, 0, fault_name);
+            connection_reset()
+        }
+        FaultAction::Truncate => {
+            let (parts, body) = finish(resp, fault_name).into_parts();
+            let full = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            truncated(parts, full)
+        }
+        FaultAction::None => finish(resp, fault_name),
+    }
 }
 
 /// Builds and starts emulators.

@@ -127,6 +127,46 @@ async fn truncate_faults_do_the_work_but_cut_the_answer() {
 }
 
 #[tokio::test]
+async fn after_work_faults_do_the_work_then_fail_and_the_journal_says_so() {
+    let t = T::start().await;
+    t.admin(
+        "POST",
+        "/faults",
+        Some(json!([
+            {"kind": "status", "status": 503, "afterWork": true, "times": 1, "method": "POST"},
+            {"kind": "reset", "afterWork": true, "times": 1, "method": "POST"},
+            {"kind": "status", "status": 503, "times": 1, "method": "POST"},
+            {"kind": "reset", "times": 1, "method": "POST"}
+        ])),
+    )
+    .await;
+    let p = "/api/v1/master-record/VENDOR";
+    t.post(p, json!([{"vendor_id": "a"}])).await.error(503, "Injected fault");
+    let lost = t.http.post(t.url(p)).bearer_auth(&t.token).json(&json!([{"vendor_id": "b"}])).send().await;
+    assert!(lost.is_err() || lost.unwrap().bytes().await.is_err(), "the connection is dropped");
+    t.post(p, json!([{"vendor_id": "c"}])).await.error(503, "Injected fault");
+    let lost = t.http.post(t.url(p)).bearer_auth(&t.token).json(&json!([{"vendor_id": "d"}])).send().await;
+    assert!(lost.is_err() || lost.unwrap().bytes().await.is_err());
+    let codes: Vec<Value> = t.get(p).await.expect(200)["rows"].as_array().unwrap().iter().map(|r| r["customFields"]["vendor_id"].clone()).collect();
+    assert!(codes.contains(&json!("a")) && codes.contains(&json!("b")), "after-work faults wrote: {codes:?}");
+    assert!(!codes.contains(&json!("c")) && !codes.contains(&json!("d")), "plain faults did not: {codes:?}");
+    let journal = t.admin("GET", "/journal", None).await;
+    let posts: Vec<(Value, Value, Value)> =
+        journal["entries"].as_array().unwrap().iter().filter(|e| e["method"] == "POST").map(|e| (e["status"].clone(), e["fault"].clone(), e["applied"].clone())).collect();
+    assert_eq!(
+        posts,
+        vec![
+            (json!(503), json!("status-after-work"), json!(true)),
+            (json!(0), json!("reset-after-work"), json!(true)),
+            (json!(503), json!("status"), json!(false)),
+            (json!(0), json!("reset"), json!(false)),
+        ]
+    );
+    let bad = t.http.post(t.url("/__emulator/faults")).json(&json!([{"kind": "truncate", "afterWork": true}])).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
 async fn seeded_probability_is_repeatable() {
     async fn run() -> Vec<u16> {
         let t = T::start().await;

@@ -68,6 +68,8 @@ async fn grant_validation() {
     t.post(p, b).await.error(400, "Group NoSuch not found");
     t.post(p, json!({"username": "ghost@exto360.com", "projects": ["p6iDlWb"]})).await.error(400, "not found");
     t.post(p, json!({"projects": []})).await.error(400, "Username is mandatory");
+    t.post(p, json!({"username": "", "projects": []})).await.error(400, "Username must not be empty");
+    t.post(p, json!({"username": 7, "projects": []})).await.error(400, "username must be a string, got a number");
     t.post(p, json!([1])).await.error(400, "must be an object");
     // Nothing of the above was written.
     assert_eq!(t.get("/api/v1/user/user-access").await.expect(200)[0].as_array().unwrap().len(), 4);

@@ -48,7 +48,7 @@ async fn sub_table_errors() {
     t.post("/api/v1/sub-table/Signatures?moduleName=CUSTOMMODULE&recordId=67bf00000000000000000000", json!([{"signer": "x"}]))
         .await
         .error(400, "Record 67bf00000000000000000000 not found in CUSTOMMODULE.");
-    t.post(&format!("/api/v1/sub-table/Nope?moduleName=CUSTOMMODULE&recordId={parent}"), json!([{}])).await.error(500, "Nope not Found.");
+    t.post(&format!("/api/v1/sub-table/Nope?moduleName=CUSTOMMODULE&recordId={parent}"), json!([{}])).await.error(400, "Sub-table Nope not found in CUSTOMMODULE.");
     t.post(&format!("/api/v1/sub-table/Signatures?moduleName=NOMOD&recordId={parent}"), json!([{}])).await.error(500, "NOMOD not Found.");
     t.post(&format!("/api/v1/sub-table/Signatures?moduleName=CUSTOMMODULE&recordId={parent}"), json!({"signer": 1})).await.error(400, "array");
     // A parent in another project is out of scope.
@@ -101,7 +101,9 @@ async fn workflow_validation() {
     let many: Vec<Value> = (0..101).map(|i| json!(format!("{i:024x}"))).collect();
     t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), Value::Array(many)).await.error(400, "Maximum 100 records allowed but received 101");
     t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), json!([])).await.error(400, "At least one record is required");
-    t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), json!([1])).await.error(400, "Item 0 must be a non-empty string");
+    t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), json!([1])).await.error(400, "Item 0 must be a non-empty string, got a number");
+    t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), json!([""])).await.error(400, "Item 0 must be a non-empty string, got an empty string");
+    t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), json!(["  "])).await.error(400, "got only whitespace");
     t.post(&format!("{base}?actionName=Submit&userName=johndoe@exto360.com"), json!(["67bf00000000000000000000"])).await.error(400, "not found in CUSTOMMODULE");
     t.post("/api/v1/workflow/NOMOD?actionName=Submit&userName=johndoe@exto360.com", json!([recs[0].0])).await.error(500, "NOMOD not Found.");
     // Project-scoped: spaceName is required and must be a space of the project.

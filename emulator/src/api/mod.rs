@@ -107,6 +107,8 @@ pub fn string_list(body: &[u8], max: usize, what: &str) -> ApiResult<Vec<String>
         .enumerate()
         .map(|(i, v)| match v {
             Value::String(s) if !s.trim().is_empty() => Ok(s),
+            Value::String(s) if s.is_empty() => Err(ApiError::bad_request(format!("Item {i} must be a non-empty string, got an empty string"))),
+            Value::String(_) => Err(ApiError::bad_request(format!("Item {i} must be a non-empty string, got only whitespace"))),
             other => Err(ApiError::bad_request(format!("Item {i} must be a non-empty string, got {}", type_name(&other)))),
         })
         .collect()

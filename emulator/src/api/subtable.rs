@@ -23,6 +23,12 @@ fn parent_id(params: &Params) -> ApiResult<String> {
     }
 }
 
+/// An unknown table id is the caller's mistake, answered like the other validation errors of
+/// §4 (400), not as the 500 of an unknown module.
+fn unknown_table(table: &str, module: &str) -> ApiError {
+    ApiError::bad_request(format!("Sub-table {table} not found in {module}."))
+}
+
 pub async fn upsert(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, Path(table): Path<String>, RawQuery(q): RawQuery, body: Bytes) -> ApiResult<Response> {
     let params = Params::parse(q.as_deref());
     let module = params.text("moduleName").ok_or_else(|| ApiError::bad_request("moduleName is required"))?.to_string();
@@ -31,7 +37,7 @@ pub async fn upsert(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>
     let mut world = s.world_mut();
     let crate::state::World { tenants, ids, .. } = &mut *world;
     let coll = tenants[ctx.tenant].collection_mut(Kind::Module, &module)?;
-    let def = coll.sub_table(&table).cloned().ok_or_else(|| ApiError::unknown_name(&table))?;
+    let def = coll.sub_table(&table).cloned().ok_or_else(|| unknown_table(&table, &coll.name))?;
     let pos = coll
         .find(&parent, ctx.project.as_deref())
         .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
@@ -67,7 +73,7 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
     let (page, size) = params.paging(25)?;
     let world = s.world();
     let coll = world.tenants[ctx.tenant].collection(Kind::Module, module)?;
-    let def = coll.sub_table(&table).ok_or_else(|| ApiError::unknown_name(&table))?;
+    let def = coll.sub_table(&table).ok_or_else(|| unknown_table(&table, &coll.name))?;
     let pos = coll
         .find(&parent, ctx.project.as_deref())
         .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;

@@ -48,7 +48,8 @@ fn username_of(body: &Map<String, Value>) -> ApiResult<String> {
     match body.get("username") {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_lowercase()),
         None | Some(Value::Null) => Err(ApiError::bad_request("Username is mandatory")),
-        Some(_) => Err(ApiError::bad_request("username must be a string")),
+        Some(Value::String(_)) => Err(ApiError::bad_request("Username must not be empty")),
+        Some(other) => Err(ApiError::bad_request(format!("username must be a string, got {}", type_name(other)))),
     }
 }
 
