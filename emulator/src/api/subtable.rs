@@ -44,15 +44,39 @@ pub async fn upsert(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>
     let rows = object_rows(&body, MAX_WRITE)?;
     let table_rows = coll.records[pos].sub_tables.entry(def.id.clone()).or_default();
     let mut out = UpsertOutcome::default();
+    // Rows by each unique field's value, so a write of n rows into m is O(n + m), not O(n·m).
+    let key = |f: &str, v: &serde_json::Value| format!("{f}\u{0}{v}");
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in table_rows.iter().enumerate() {
+        for f in &def.unique {
+            if let Some(v) = r.fields.get(f).filter(|v| !v.is_null()) {
+                index.entry(key(f, v)).or_insert(i);
+            }
+        }
+    }
     for row in rows {
-        let hit = table_rows.iter().position(|existing| {
-            def.unique.iter().any(|f| row.get(f).is_some_and(|v| !v.is_null() && existing.fields.get(f) == Some(v)))
+        // An entry can be stale after an update changed the row's value: check it still holds.
+        let hit = def.unique.iter().find_map(|f| {
+            let v = row.get(f).filter(|v| !v.is_null())?;
+            index.get(&key(f, v)).copied().filter(|&i| table_rows.get(i).is_some_and(|r| r.fields.get(f) == Some(v)))
         });
+        if hit.is_none() {
+            for f in &def.unique {
+                if let Some(v) = row.get(f).filter(|v| !v.is_null()) {
+                    index.entry(key(f, v)).or_insert(table_rows.len());
+                }
+            }
+        }
         match hit {
             Some(i) => {
                 let existing = &mut table_rows[i];
                 existing.fields.extend(row);
                 existing.updated_at = now.clone();
+                for f in &def.unique {
+                    if let Some(v) = existing.fields.get(f).filter(|v| !v.is_null()) {
+                        index.entry(key(f, v)).or_insert(i);
+                    }
+                }
                 out.updated_count += 1;
             }
             None => {
