@@ -132,6 +132,7 @@ demo: toolchain python-wheel node-build c-lib
 bench: toolchain python-wheel node-build
 	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-bench -p exto360-emulator
 	$(RELEASE)/emulator
+	$(RELEASE)/hostile
 	$(RELEASE)/core all
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator $(PY) bench/python_bench.py
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator node bench/node_bench.mjs

@@ -9,6 +9,7 @@ function client(c) {
   return new Client({
     token: c.token, baseUrl: c.baseUrl, projectId: c.projectId ?? undefined, tenantId: c.tenantId ?? undefined,
     maxRetries: c.maxRetries, retryWrites: c.retryWrites, timeoutMs: c.timeoutMs, rateLimit: c.rateLimit ?? 0,
+    initialBackoffMs: c.initialBackoff == null ? undefined : c.initialBackoff * 1000, maxBackoffMs: c.maxBackoff == null ? undefined : c.maxBackoff * 1000,
   })
 }
 
@@ -65,7 +66,7 @@ function error(e) {
   const b = e.bulk
   return {
     kind: src.code, status: src.status ?? null, summary: src.summary ?? null, details: src.details ?? null, retries: e.retries, message: src.message,
-    bulk: b ? { total: b.total, written: b.writtenRanges, notWritten: b.notWrittenRanges, unknown: b.unknownRanges } : null,
+    bulk: b ? { total: b.total, insertedIds: b.insertedIds, written: b.writtenRanges, notWritten: b.notWrittenRanges, unknown: b.unknownRanges } : null,
   }
 }
 

@@ -39,8 +39,10 @@ class InvalidInputError extends Exto360Error {}
 
 /** Which input items of a failed bulk write were written, not written, or may have been. */
 class BulkReport {
-  constructor({ total, written, notWritten, unknown }) {
+  constructor({ total, written, notWritten, unknown, insertedIds }) {
     this.total = total
+    /** Ids the server inserted for the written items (upserts and sub-table writes). */
+    this.insertedIds = insertedIds ?? []
     this.writtenRanges = written
     this.notWrittenRanges = notWritten
     this.unknownRanges = unknown

@@ -15,10 +15,10 @@ class Filter {
     return new Field(name, null)
   }
   and(other) {
-    return new Filter({ and: [this.spec, asSpec(other)] })
+    return new Filter({ and: [...chain('and', this.spec), ...chain('and', asSpec(other))] })
   }
   or(other) {
-    return new Filter({ or: [this.spec, asSpec(other)] })
+    return new Filter({ or: [...chain('or', this.spec), ...chain('or', asSpec(other))] })
   }
   /** The filter in the API's grammar. Throws InvalidInputError when it cannot be sent. */
   render() {
@@ -39,6 +39,13 @@ class Filter {
 function asSpec(f) {
   if (!(f instanceof Filter)) throw new TypeError('can only combine Filter objects')
   return f.spec
+}
+
+// `a.and(b).and(c)` stays one flat `and` of three however long the chain: nesting is kept only
+// where `and` and `or` alternate.
+function chain(op, spec) {
+  const keys = Object.keys(spec)
+  return keys.length === 1 && keys[0] === op && Array.isArray(spec[op]) ? spec[op] : [spec]
 }
 
 const dateText = (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)

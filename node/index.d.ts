@@ -24,11 +24,15 @@ export interface ClientOptions {
   tenantId?: string
   /** Workspace scope (`x-workspace-id`). Env `EXTO360_WORKSPACE_ID`. */
   workspaceId?: string
-  /** Timeout of one attempt, in ms. Default 60000. Env `EXTO360_TIMEOUT` (seconds). */
+  /** Timeout of one attempt, in ms. Default 60000; more than 0, at most one day. Env `EXTO360_TIMEOUT` (seconds). */
   timeoutMs?: number
-  /** Retries after the first attempt. Default 3; wait = min(8 s, 0.5 s × 2^(n−1)) × (1 + U[0,1)), or Retry-After. Env `EXTO360_MAX_RETRIES`. */
+  /** Retries after the first attempt. Default 3, at most 100; wait before retry n = min(maxBackoffMs, initialBackoffMs × 2^(n−1)) × (1 + U[0,1)), or Retry-After if longer. Env `EXTO360_MAX_RETRIES`. */
   maxRetries?: number
-  /** Requests per second shared by every call of this client; `0`/`false`/`null` for none. Default 3. Env `EXTO360_RATE_LIMIT`. */
+  /** First backoff step, in ms. Default 500, at most one hour. */
+  initialBackoffMs?: number
+  /** Largest backoff step before jitter, in ms. Default 8000, at most one hour. */
+  maxBackoffMs?: number
+  /** Requests per second shared by every call of this client, 0.001 to 10000; `0`/`false`/`null` for none. Default 3. Env `EXTO360_RATE_LIMIT`. */
   rateLimit?: number | false | null
   /** Also retry POST writes after a 5xx or a lost answer (they may have happened). Default false. */
   retryWrites?: boolean
@@ -299,6 +303,8 @@ export declare class InvalidInputError extends Exto360Error {}
 /** Which input items of a bulk write were written, not written, or may have been (0-based). */
 export declare class BulkReport {
   readonly total: number
+  /** Ids the server inserted for the written items (upserts and sub-table writes), in input order. */
+  readonly insertedIds: string[]
   readonly written: number[]
   readonly notWritten: number[]
   readonly unknown: number[]

@@ -11,7 +11,7 @@ const { fromNative } = errors
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 function config(opts = {}) {
-  const known = ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'timeoutMs', 'maxRetries', 'rateLimit', 'retryWrites']
+  const known = ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'timeoutMs', 'maxRetries', 'rateLimit', 'retryWrites', 'initialBackoffMs', 'maxBackoffMs']
   for (const k of Object.keys(opts)) {
     if (!known.includes(k)) throw new errors.InvalidInputError(`unknown client option '${k}' (known: ${known.join(', ')})`, { code: 'invalid_input' })
   }
@@ -19,7 +19,9 @@ function config(opts = {}) {
   for (const k of ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'maxRetries', 'retryWrites']) {
     if (opts[k] !== undefined && opts[k] !== null) cfg[k] = opts[k]
   }
-  if (opts.timeoutMs !== undefined && opts.timeoutMs !== null) cfg.timeout = opts.timeoutMs / 1000
+  for (const [ms, key] of [['timeoutMs', 'timeout'], ['initialBackoffMs', 'initialBackoff'], ['maxBackoffMs', 'maxBackoff']]) {
+    if (opts[ms] !== undefined && opts[ms] !== null) cfg[key] = opts[ms] / 1000
+  }
   if (opts.rateLimit !== undefined) cfg.rateLimit = opts.rateLimit === false || opts.rateLimit === 0 || opts.rateLimit === null ? null : opts.rateLimit
   return cfg
 }

@@ -356,7 +356,14 @@ impl ClientBuilder {
     /// Also retry POST writes (upserts, workflow actions, grants) after a 5xx, a timeout or a
     /// connection lost after sending. Default `false`: such a write may have happened, and
     /// repeating it could apply a workflow action twice. POSTs are always retried after a 429
-    /// and after failures that happened before the request was sent.
+    /// and after failures that happened before the request was sent; a write answered 2xx is
+    /// never repeated, even if its answer broke off.
+    ///
+    /// What a repeated write can cause: a record upsert turns an insert into an update of the
+    /// same record when the record carries a unique field (a duplicate without one); a
+    /// sub-table write may append its rows twice; a workflow action is refused the second time
+    /// (the record has moved on) and the chunk is then reported unknown. Whatever happens, the
+    /// bulk report never calls a row that may have been written "not written".
     pub fn retry_writes(mut self, yes: bool) -> Self {
         self.retry_writes = yes;
         self

@@ -151,9 +151,11 @@ pub fn filter_from_json(v: &Value) -> Filter {
     filter_at_depth(v, 0)
 }
 
-/// Deepest nesting of `and`/`or` a JSON filter may have (the grammar itself is flat; deeper
-/// input is refused before any recursion could exhaust the stack).
-pub const MAX_FILTER_DEPTH: usize = 32;
+/// Deepest nesting of `and`/`or` a JSON filter may have (the grammar itself is flat, and the
+/// language builders flatten chains of one operator, so only alternation nests). Deeper input
+/// is refused before recursion could exhaust a stack; 48 levels stay below serde_json's own
+/// limit of 128 for JSON text, so every language gets this message.
+pub const MAX_FILTER_DEPTH: usize = 48;
 
 fn filter_at_depth(v: &Value, depth: usize) -> Filter {
     if depth > MAX_FILTER_DEPTH {

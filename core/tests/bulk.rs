@@ -54,13 +54,28 @@ async fn random_faults_with_concurrency_are_reported_exactly() {
 #[tokio::test]
 async fn lost_answers_are_unknown_and_really_may_have_been_written() {
     let env = Env::start().await;
-    // The 2nd request is processed but its answer cut off.
-    env.faults(json!({"kind": "truncate", "method": "POST", "skip": 1, "times": 1}));
+    // The 2nd request is processed but its answer is lost (the connection drops).
+    env.faults(json!({"kind": "reset", "afterWork": true, "method": "POST", "skip": 1, "times": 1}));
     let e = env.builder().bulk_concurrency(1).build().unwrap().masters("VENDOR").upsert(&rows(2500)).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Connection);
     let b = e.bulk().unwrap();
     assert_eq!(b.slices, vec![(0..1000, WriteState::Written), (1000..2000, WriteState::Unknown), (2000..2500, WriteState::NotWritten)]);
     // Unknown here did happen: the server wrote them.
+    assert_eq!(stored_indices(&env), (0..2000).collect::<HashSet<_>>());
+}
+
+#[tokio::test]
+async fn a_2xx_whose_body_broke_off_is_written_and_never_repeated() {
+    let env = Env::start().await;
+    // The 2nd request is processed and its 201 arrives, but the body is cut in half.
+    env.faults(json!({"kind": "truncate", "method": "POST", "skip": 1, "times": 1}));
+    let client = env.builder().bulk_concurrency(1).retry_writes(true).build().unwrap();
+    let e = client.masters("VENDOR").upsert(&rows(2500)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection);
+    let b = e.bulk().unwrap();
+    assert_eq!(b.slices, vec![(0..2000, WriteState::Written), (2000..2500, WriteState::NotWritten)]);
+    assert_eq!(b.inserted_ids.len(), 1000, "ids of the chunk whose answer was read");
+    assert_eq!(env.requests_to("VENDOR").len(), 2, "not repeated, even with retry_writes");
     assert_eq!(stored_indices(&env), (0..2000).collect::<HashSet<_>>());
 }
 

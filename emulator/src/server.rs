@@ -234,13 +234,20 @@ fn connection_reset() -> Response {
     Response::new(Body::from_stream(stream))
 }
 
-/// Sends the first half of `full`, then fails, with a `Content-Length` promising all of it.
+/// Sends the status line, the headers and the first half of `full`, then fails, with a
+/// `Content-Length` promising all of it. The pause before failing lets hyper flush what it
+/// has: without it, a small answer would be dropped whole and look like a reset.
 fn truncated(mut parts: axum::http::response::Parts, full: Bytes) -> Response {
     let half = full.slice(..full.len() / 2);
-    let stream = futures_util::stream::iter(vec![
-        Ok(half),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "emulated truncated body")),
-    ]);
+    let stream = futures_util::stream::unfold(Some(Some(half)), |state| async move {
+        match state? {
+            Some(half) => Some((Ok(half), Some(None))),
+            None => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Some((Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "emulated truncated body")), None))
+            }
+        }
+    });
     parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
     Response::from_parts(parts, Body::from_stream(stream))
 }

@@ -68,3 +68,37 @@ test('invalid input rejects before sending', async (t) => {
   await assert.rejects(client.masters('VENDOR').upsert([{ a: 1 }, 3]), (e) => e instanceof exto.InvalidInputError && /records\[1\]/.test(e.message))
   assert.deepEqual(emu.journal(), [])
 })
+
+test('a lost answer then a 429 stays unknown; written chunks carry their inserted ids', async (t) => {
+  const emu = startEmulator()
+  t.after(() => emu.close())
+  const client = new Client({ token: emu.token, baseUrl: emu.url, rateLimit: 0, maxRetries: 1, retryWrites: true, initialBackoffMs: 1, maxBackoffMs: 2 })
+  emu.setFaults([{ kind: 'status', status: 503, afterWork: true, times: 1 }, { kind: 'status', status: 429, times: 1 }])
+  const e = await client.masters('VENDOR').upsert([{ vendor_id: 'a' }]).then(() => null, (x) => x)
+  assert.ok(e instanceof exto.BulkWriteError, String(e))
+  assert.deepEqual([e.unknown, e.notWritten], [[0], []])
+  assert.ok(e.cause instanceof exto.RateLimitError)
+
+  emu.setFaults([{ kind: 'status', status: 422, bodyContains: '"V1000"' }])
+  const rows = Array.from({ length: 1500 }, (_, i) => ({ vendor_id: `V${i}` }))
+  const e2 = await client.masters('VENDOR').upsert(rows).then(() => null, (x) => x)
+  assert.equal(e2.bulk.insertedIds.length, 1000)
+  assert.deepEqual(e2.notWritten, Array.from({ length: 500 }, (_, i) => 1000 + i))
+})
+
+test('config numbers out of range are refused, hostile filters are errors', async (t) => {
+  const emu = startEmulator()
+  t.after(() => emu.close())
+  for (const [opts, needle] of [[{ timeoutMs: 1e23 }, 'at most 86400'], [{ rateLimit: 1e-300 }, 'between 0.001 and 10000'], [{ maxRetries: 1e6 }, 'at most 100'], [{ initialBackoffMs: 1e15 }, 'at most 3600']]) {
+    assert.throws(() => new Client({ token: emu.token, baseUrl: emu.url, ...opts }), (e) => e instanceof exto.InvalidInputError && e.message.includes(needle), JSON.stringify(opts))
+  }
+  const { Filter } = exto
+  let f = Filter.field('f0').eq(1).or(Filter.field('g0').eq(2))
+  for (let i = 1; i < 22; i++) f = f.and(Filter.field(`f${i}`).eq(1).or(Filter.field(`g${i}`).eq(2)))
+  const client = new Client({ token: emu.token, baseUrl: emu.url, rateLimit: 0 })
+  await assert.rejects(client.masters('LOCATION').list({ filter: f }), (e) => e instanceof exto.InvalidInputError && /expands to 4194304 OR-groups/.test(e.message))
+  let chain = Filter.field('a').eq(0)
+  for (let i = 1; i < 200; i++) chain = chain.and(Filter.field('a').eq(i))
+  assert.equal(chain.render().split(':and:').length, 200, 'a long chain stays flat')
+  assert.deepEqual(emu.journal(), [])
+})

@@ -28,6 +28,8 @@ def _config(
     rate_limit: RateLimit,
     retry_writes: Optional[bool],
     workspace_id: Optional[str],
+    initial_backoff: Optional[float] = None,
+    max_backoff: Optional[float] = None,
 ) -> Dict[str, Any]:
     cfg: Dict[str, Any] = {"userAgent": f"exto360-python/{__version__}"}
     for key, value in (
@@ -39,6 +41,8 @@ def _config(
         ("maxRetries", max_retries),
         ("retryWrites", retry_writes),
         ("workspaceId", workspace_id),
+        ("initialBackoff", initial_backoff),
+        ("maxBackoff", max_backoff),
     ):
         if value is not None:
             cfg[key] = value
@@ -120,8 +124,11 @@ class Client(_Base):
     ``EXTO360_MAX_RETRIES`` and ``EXTO360_RATE_LIMIT``; then to the defaults: base URL
     ``https://platform.exto360.com/data``, timeout 60 s, 3 retries, 3 requests/second.
 
-    ``rate_limit`` is requests per second, shared by every call of this client and its
-    :meth:`with_project` copies; ``0``, ``False`` or ``"off"`` turn it off. ``retry_writes``
+    ``rate_limit`` is requests per second (0.001 to 10,000), shared by every call of this
+    client and its :meth:`with_project` copies; ``0``, ``False`` or ``"off"`` turn it off.
+    ``timeout`` is seconds (at most one day). The wait before retry *n* is
+    ``min(max_backoff, initial_backoff × 2^(n−1)) × (1 + U[0,1))`` seconds (defaults 0.5 and 8),
+    or the answer's ``Retry-After`` when longer; ``max_retries`` is at most 100. ``retry_writes``
     also retries POST writes after a 5xx or a lost answer (off by default: the write may have
     happened). Safe to use from many threads; usable as a context manager.
     """
@@ -138,10 +145,12 @@ class Client(_Base):
         *,
         retry_writes: Optional[bool] = None,
         workspace_id: Optional[str] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
         _native_client: Any = None,
     ) -> None:
         self._native = _native_client or _native.NativeClient(
-            _config(token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id)
+            _config(token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id, initial_backoff, max_backoff)
         )
 
     def with_project(self, project_id: Optional[str]) -> "Client":
@@ -398,10 +407,12 @@ class AsyncClient(_Base):
         *,
         retry_writes: Optional[bool] = None,
         workspace_id: Optional[str] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
         _native_client: Any = None,
     ) -> None:
         self._native = _native_client or _native.NativeClient(
-            _config(token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id)
+            _config(token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id, initial_backoff, max_backoff)
         )
 
     def with_project(self, project_id: Optional[str]) -> "AsyncClient":

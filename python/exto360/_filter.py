@@ -14,12 +14,19 @@ from the list call.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
 
 __all__ = ["Filter", "Field", "NumberField", "StringField", "DateField", "PrimitiveField"]
 
 Number = Union[int, float, str]
 DateLike = Union[_dt.date, str]
+
+
+def _chain(op: str, spec: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The parts of ``spec`` under ``op``: ``a & b & c`` stays one flat ``and`` of three, however
+    long the chain (nesting is kept only where ``and`` and ``or`` alternate)."""
+    parts = spec.get(op) if len(spec) == 1 else None
+    return list(parts) if isinstance(parts, list) else [spec]
 
 
 class Filter:
@@ -41,10 +48,10 @@ class Filter:
         return text
 
     def __and__(self, other: "Filter") -> "Filter":
-        return Filter({"and": [self._spec, _spec(other)]})
+        return Filter({"and": _chain("and", self._spec) + _chain("and", _spec(other))})
 
     def __or__(self, other: "Filter") -> "Filter":
-        return Filter({"or": [self._spec, _spec(other)]})
+        return Filter({"or": _chain("or", self._spec) + _chain("or", _spec(other))})
 
     def and_(self, other: "Filter") -> "Filter":
         return self & other

@@ -37,13 +37,22 @@ class BulkReport:
     (``not_written``: safe to send again) or may have been (``unknown``: check first).
     Items are 0-based indices into the input you passed."""
 
-    __slots__ = ("total", "_written", "_not_written", "_unknown")
+    __slots__ = ("total", "_written", "_not_written", "_unknown", "inserted_ids")
 
-    def __init__(self, total: int, written: List[Tuple[int, int]], not_written: List[Tuple[int, int]], unknown: List[Tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        total: int,
+        written: List[Tuple[int, int]],
+        not_written: List[Tuple[int, int]],
+        unknown: List[Tuple[int, int]],
+        inserted_ids: Optional[List[str]] = None,
+    ) -> None:
         self.total = total
         self._written = written
         self._not_written = not_written
         self._unknown = unknown
+        #: Ids the server inserted for the written items (upserts and sub-table writes), in input order.
+        self.inserted_ids: List[str] = inserted_ids or []
 
     @staticmethod
     def _expand(ranges: List[Tuple[int, int]]) -> List[int]:
@@ -239,7 +248,13 @@ def _from_native(info: Mapping[str, Any]) -> Exto360Error:
     b = info.get("bulk")
     bulk = None
     if b:
-        bulk = BulkReport(int(b["total"]), [tuple(r) for r in b["written"]], [tuple(r) for r in b["notWritten"]], [tuple(r) for r in b["unknown"]])  # type: ignore[misc]
+        bulk = BulkReport(
+            int(b["total"]),
+            [tuple(r) for r in b["written"]],  # type: ignore[misc]
+            [tuple(r) for r in b["notWritten"]],  # type: ignore[misc]
+            [tuple(r) for r in b["unknown"]],  # type: ignore[misc]
+            list(b.get("insertedIds") or []),
+        )
     err: Exto360Error
     if kind in _BY_KIND:
         err = _BY_KIND[kind](

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -257,6 +257,17 @@ impl<'py> Build<'_, 'py> {
 /// bool, None, and — because data scientists have them — dates and datetimes (ISO 8601),
 /// `Decimal` and numpy/pandas scalars (through `__index__`/`__float__`/`item()`).
 pub fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    to_value_at(obj, path, 0)
+}
+
+/// Deepest nesting of containers a value may have: as deep as serde_json reads JSON text, so
+/// every language has the same limit, and a self-referencing dict is an error, not a crash.
+const MAX_DEPTH: usize = 128;
+
+fn to_value_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        return Err(PyValueError::new_err(format!("{path}: nested deeper than {MAX_DEPTH} levels (or refers to itself)")));
+    }
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -280,15 +291,15 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
                 Err(_) => return Err(PyTypeError::new_err(format!("{path}: dict keys must be strings, got {}", type_name(&k)))),
             };
             let p = format!("{path}[{key:?}]");
-            m.insert(key, to_value(&v, &p)?);
+            m.insert(key, to_value_at(&v, &p, depth + 1)?);
         }
         return Ok(Value::Object(m));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        return l.iter().enumerate().map(|(i, v)| to_value(&v, &format!("{path}[{i}]"))).collect::<PyResult<_>>().map(Value::Array);
+        return l.iter().enumerate().map(|(i, v)| to_value_at(&v, &format!("{path}[{i}]"), depth + 1)).collect::<PyResult<_>>().map(Value::Array);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return t.iter().enumerate().map(|(i, v)| to_value(&v, &format!("{path}[{i}]"))).collect::<PyResult<_>>().map(Value::Array);
+        return t.iter().enumerate().map(|(i, v)| to_value_at(&v, &format!("{path}[{i}]"), depth + 1)).collect::<PyResult<_>>().map(Value::Array);
     }
     // Mappings and sequences that are not dicts/lists (e.g. MappingProxy, numpy arrays).
     if obj.hasattr("isoformat")? {
@@ -298,7 +309,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         return int_value(&obj.call_method0("__index__")?, path);
     }
     if obj.hasattr("item")? && obj.hasattr("dtype")? {
-        return to_value(&obj.call_method0("item")?, path);
+        return to_value_at(&obj.call_method0("item")?, path, depth + 1);
     }
     if obj.hasattr("__float__")? {
         let f: f64 = obj.call_method0("__float__")?.extract()?;
@@ -310,10 +321,10 @@ pub fn to_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
             let k = k?;
             d.set_item(&k, obj.get_item(&k)?)?;
         }
-        return to_value(d.as_any(), path);
+        return to_value_at(d.as_any(), path, depth + 1);
     }
     if obj.hasattr("tolist")? {
-        return to_value(&obj.call_method0("tolist")?, path);
+        return to_value_at(&obj.call_method0("tolist")?, path, depth + 1);
     }
     Err(PyTypeError::new_err(format!("{path}: cannot send a value of type {} as JSON", type_name(obj))))
 }

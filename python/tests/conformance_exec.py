@@ -19,6 +19,8 @@ def client(cfg):
         max_retries=cfg.get("maxRetries"),
         rate_limit=0 if rate is None else rate,
         retry_writes=cfg.get("retryWrites"),
+        initial_backoff=cfg.get("initialBackoff"),
+        max_backoff=cfg.get("maxBackoff"),
     )
 
 
@@ -100,7 +102,7 @@ def error(e):
     return {
         "kind": src.code, "status": getattr(src, "status", None), "summary": getattr(src, "summary", None),
         "details": getattr(src, "details", None), "retries": e.retries, "message": src.message,
-        "bulk": None if b is None else {"total": b.total, "written": b.written_ranges, "notWritten": b.not_written_ranges, "unknown": b.unknown_ranges},
+        "bulk": None if b is None else {"total": b.total, "insertedIds": b.inserted_ids, "written": b.written_ranges, "notWritten": b.not_written_ranges, "unknown": b.unknown_ranges},
     }
 
 

@@ -87,9 +87,62 @@ def test_nothing_written_raises_the_typed_error_with_a_report(client, emu):
 
 
 def test_post_is_not_retried_after_a_lost_answer(client, emu):
-    emu.set_faults([{"kind": "truncate", "times": 1, "method": "POST"}])
+    emu.set_faults([{"kind": "reset", "afterWork": True, "times": 1, "method": "POST"}])
     with pytest.raises(exto360.BulkWriteError) as info:
         client.masters("VENDOR").upsert([{"vendor_id": "a"}])
     assert info.value.unknown == [0] and isinstance(info.value.cause, exto360.APIConnectionError)
     assert len(emu.journal()) == 1
     assert len(emu.records("masters", "VENDOR")) == 1  # it did happen
+
+
+def test_a_lost_answer_then_a_429_stays_unknown(emu):
+    # The first attempt was carried out, the retry was refused with 429: the row may be
+    # written, so it must not be reported "not written" (re-sending it would duplicate).
+    c = Client(token=emu.token, base_url=emu.url, rate_limit=0, max_retries=1, retry_writes=True, initial_backoff=0.001, max_backoff=0.002)
+    emu.set_faults([{"kind": "status", "status": 503, "afterWork": True, "times": 1}, {"kind": "status", "status": 429, "times": 1}])
+    with pytest.raises(exto360.BulkWriteError) as info:
+        c.masters("VENDOR").upsert([{"vendor_id": "a"}])
+    assert info.value.unknown == [0] and info.value.not_written == []
+    assert isinstance(info.value.cause, exto360.RateLimitError)
+
+
+def test_inserted_ids_of_written_chunks_are_in_the_report(client, emu):
+    emu.set_faults([{"kind": "status", "status": 422, "bodyContains": '"V1000"'}])
+    with pytest.raises(exto360.BulkWriteError) as info:
+        client.masters("VENDOR").upsert([{"vendor_id": f"V{i}"} for i in range(1500)])
+    ids = info.value.bulk.inserted_ids
+    assert len(ids) == 1000
+    assert {r["_id"] for r in emu.records("masters", "VENDOR")} == set(ids)
+
+
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [
+        ({"timeout": 1e20}, "at most 86400"),
+        ({"timeout": 2.0**64}, "at most 86400"),
+        ({"rate_limit": 1e-300}, "between 0.001 and 10000"),
+        ({"max_retries": 10**6}, "at most 100"),
+        ({"initial_backoff": 1e12}, "at most 3600"),
+    ],
+)
+def test_config_numbers_out_of_range_are_refused(emu, kwargs, needle):
+    with pytest.raises(exto360.InvalidInputError) as info:
+        Client(token=emu.token, base_url=emu.url, **kwargs)
+    assert needle in str(info.value)
+
+
+def test_hostile_filters_and_values_are_errors_not_crashes(client, emu):
+    f = exto360.Filter.field("f0").eq(1) | exto360.Filter.field("g0").eq(2)
+    for i in range(1, 22):
+        f = f & (exto360.Filter.field(f"f{i}").eq(1) | exto360.Filter.field(f"g{i}").eq(2))
+    with pytest.raises(exto360.InvalidInputError, match="expands to 4194304 OR-groups"):
+        client.masters("LOCATION").list(filter=f)
+    chain = exto360.Filter.field("a").eq(0)
+    for i in range(1, 200):
+        chain = chain & exto360.Filter.field("a").eq(i)
+    assert chain.render().count(":and:") == 199  # a long chain stays flat
+    cyclic: dict = {"vendor_id": "x"}
+    cyclic["self"] = cyclic
+    with pytest.raises(ValueError, match="nested deeper than 128 levels"):
+        client.masters("VENDOR").upsert([cyclic])
+    assert emu.journal() == []

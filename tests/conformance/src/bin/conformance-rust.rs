@@ -27,6 +27,12 @@ fn client(cfg: &Value) -> Result<Client> {
     if let Some(ms) = cfg["timeoutMs"].as_u64() {
         b = b.timeout(Duration::from_millis(ms));
     }
+    if let Some(s) = cfg["initialBackoff"].as_f64() {
+        b = b.initial_backoff(Duration::from_secs_f64(s));
+    }
+    if let Some(s) = cfg["maxBackoff"].as_f64() {
+        b = b.max_backoff(Duration::from_secs_f64(s));
+    }
     b = b.rate_limit(cfg["rateLimit"].as_f64());
     b.build()
 }

@@ -38,7 +38,13 @@ fn load_cases(dir: &PathBuf) -> Vec<Case> {
         let file = f.file_name().unwrap().to_string_lossy().to_string();
         for c in v["cases"].as_array().unwrap_or_else(|| panic!("{file}: no \"cases\" array")) {
             let name = c["name"].as_str().unwrap_or_else(|| panic!("{file}: a case has no name")).to_string();
-            out.push(Case { file: file.clone(), name, body: c.clone() });
+            if c.get("model").is_some() {
+                for (k, body) in model::expand(c).into_iter().enumerate() {
+                    out.push(Case { file: file.clone(), name: format!("{name}#{k}"), body });
+                }
+            } else {
+                out.push(Case { file: file.clone(), name, body: c.clone() });
+            }
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -111,12 +117,21 @@ fn resolve(v: &Value, emu: &Emulator) -> Value {
         Value::Object(o) if o.contains_key("$recordIds") => {
             let spec = &o["$recordIds"];
             let module = spec["module"].as_str().unwrap_or_default();
+            let status = spec["status"].as_str();
             let from = spec["from"].as_u64().unwrap_or(0) as usize;
             let count = spec["count"].as_u64().unwrap_or(0) as usize;
             let world = emu.shared().world();
-            let ids = world.tenants[0].modules.get(module).map(|m| m.records.iter().skip(from).take(count).map(|r| Value::String(r.oid.clone())).collect()).unwrap_or_default();
+            let ids = world.tenants[0]
+                .modules
+                .get(module)
+                .map(|m| {
+                    let with_status = m.records.iter().filter(|r| status.is_none() || r.status.as_deref() == status);
+                    with_status.skip(from).take(count).map(|r| Value::String(r.oid.clone())).collect()
+                })
+                .unwrap_or_default();
             Value::Array(ids)
         }
+        Value::Object(o) if o.contains_key("$marker") => Value::String(model::marker(&resolve(&o["$marker"], emu))),
         Value::Object(o) if o.contains_key("$recordId") => {
             let spec = &o["$recordId"];
             let module = spec["module"].as_str().unwrap_or_default();
@@ -254,7 +269,7 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
         settings = serde_json::from_value(cur).map_err(|e| format!("setup.settings: {e}"))?;
     }
     emu.shared().set_settings(settings).map_err(|e| format!("setup.settings: {e}"))?;
-    let faults: Vec<FaultSpec> = serde_json::from_value(setup.get("faults").cloned().unwrap_or(json!([]))).map_err(|e| format!("setup.faults: {e}"))?;
+    let faults: Vec<FaultSpec> = serde_json::from_value(resolve(setup.get("faults").unwrap_or(&json!([])), emu)).map_err(|e| format!("setup.faults: {e}"))?;
     emu.set_faults(faults).map_err(|e| format!("setup.faults: {e}"))?;
     emu.clear_journal();
 
@@ -263,9 +278,14 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
         client[k] = v.clone();
     }
     let msg = json!({ "id": id, "client": client, "op": b["op"], "args": resolve(&b["args"], emu) });
-    let reply = exec.call(&msg)?;
-    let journal: Vec<Value> = emu.journal().iter().map(wire).collect();
+    // Resolved before the call: placeholders name the state the case starts from.
     let expect = &resolve(&b["expect"], emu);
+    let reply = exec.call(&msg)?;
+    let raw_journal = emu.journal();
+    let journal: Vec<Value> = raw_journal.iter().map(wire).collect();
+    if let Some(m) = expect.get("model") {
+        return model::check(m, &client, &reply, &raw_journal);
+    }
 
     if let Some(reqs) = expect.get("requests").and_then(Value::as_array) {
         if reqs.len() != journal.len() {
@@ -307,6 +327,9 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
         (None, None, None) => Err(format!("executor answered neither ok nor error: {}", short(&reply))),
     }
 }
+
+#[path = "conformance/model.rs"]
+mod model;
 
 const USAGE: &str = "usage: conformance [--cases DIR] [--exec LANG=COMMAND]... [--only NAME_PART]";
 
