@@ -100,6 +100,7 @@ impl fmt::Debug for Client {
             .field("project_id", &self.project.as_deref())
             .field("tenant_id", &self.inner.tenant_id)
             .field("rate_limit", &self.inner.rate_limit)
+            .field("rate_limit_store", &self.inner.limiter.as_ref().and_then(Limiter::store))
             .field("max_retries", &self.inner.max_retries)
             .finish_non_exhaustive()
     }
@@ -111,6 +112,22 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
+    }
+}
+
+/// The client's rate limiter: none, in-process, or shared through a store.
+fn limiter(b: &ClientBuilder, base: &Url) -> Result<Option<Limiter>> {
+    let Some(rate) = b.rate_limit else { return Ok(None) };
+    match &b.rate_limit_store {
+        None => Ok(Some(Limiter::Local(crate::ratelimit::local::Local::new(rate)))),
+        #[cfg(feature = "redis")]
+        Some(url) => {
+            let token = b.token.as_ref().map(Secret::expose).unwrap_or_default();
+            let shared = crate::ratelimit::shared::Shared::new(url, b.rate_limit_namespace.as_deref(), token, base.as_str(), rate, b.rate_limit_fallback, b.rate_limit_workers)?;
+            Ok(Some(Limiter::Shared(shared)))
+        }
+        #[cfg(not(feature = "redis"))]
+        Some(_) => Err(Error::invalid_input("a rate limit store needs the `redis` feature of the exto360 crate")),
     }
 }
 
@@ -178,6 +195,7 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| Error::invalid_input(format!("cannot build the HTTP client: {e}")).with_source(e))?;
+        let limiter = limiter(&b, &base)?;
         let inner = Inner {
             http,
             base,
@@ -189,7 +207,7 @@ impl Client {
             max_backoff: b.max_backoff.max(b.initial_backoff),
             max_retry_wait: b.max_retry_wait,
             retry_writes: b.retry_writes,
-            limiter: b.rate_limit.map(Limiter::new),
+            limiter,
             rate_limit: b.rate_limit,
             bulk_concurrency: b.bulk_concurrency,
             prefetch_pages: b.prefetch_pages,
@@ -324,7 +342,7 @@ impl Client {
 
     async fn attempt(&self, call: &Call, attempt: u32) -> Result<Bytes> {
         if let Some(l) = &self.inner.limiter {
-            l.acquire().await;
+            l.acquire().await?;
         }
         if call.abort.as_ref().is_some_and(|a| a.load(Ordering::Relaxed)) {
             return Err(Error::skipped());

@@ -109,6 +109,10 @@ pub struct ClientBuilder {
     pub(crate) max_retry_wait: Duration,
     pub(crate) retry_writes: bool,
     pub(crate) rate_limit: Option<f64>,
+    pub(crate) rate_limit_store: Option<String>,
+    pub(crate) rate_limit_namespace: Option<String>,
+    pub(crate) rate_limit_fallback: crate::ratelimit::StoreFallback,
+    pub(crate) rate_limit_workers: u32,
     pub(crate) bulk_concurrency: usize,
     pub(crate) prefetch_pages: usize,
     pub(crate) user_agent: String,
@@ -128,6 +132,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_store", &self.rate_limit_store.as_deref().map(shown_store))
             .finish_non_exhaustive()
     }
 }
@@ -148,6 +153,10 @@ impl Default for ClientBuilder {
             max_retry_wait: defaults::MAX_RETRY_WAIT,
             retry_writes: false,
             rate_limit: Some(defaults::RATE_LIMIT),
+            rate_limit_store: None,
+            rate_limit_namespace: None,
+            rate_limit_fallback: crate::ratelimit::StoreFallback::Local,
+            rate_limit_workers: 1,
             bulk_concurrency: defaults::BULK_CONCURRENCY,
             prefetch_pages: defaults::PREFETCH_PAGES,
             user_agent: format!("exto360-rust/{}", env!("CARGO_PKG_VERSION")),
@@ -169,6 +178,26 @@ pub mod env {
     pub const MAX_RETRIES: &str = "EXTO360_MAX_RETRIES";
     /// Requests per second, or `off`.
     pub const RATE_LIMIT: &str = "EXTO360_RATE_LIMIT";
+    /// `redis://…` / `rediss://…`: share the rate limit with every process using the token.
+    pub const RATE_LIMIT_STORE: &str = "EXTO360_RATE_LIMIT_STORE";
+    pub const RATE_LIMIT_NAMESPACE: &str = "EXTO360_RATE_LIMIT_NAMESPACE";
+    /// `local` or `fail`.
+    pub const RATE_LIMIT_FALLBACK: &str = "EXTO360_RATE_LIMIT_FALLBACK";
+    /// Whole number ≥ 1.
+    pub const RATE_LIMIT_WORKERS: &str = "EXTO360_RATE_LIMIT_WORKERS";
+}
+
+/// A store URL as it may be shown (no password).
+pub(crate) fn shown_store(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<invalid URL>".into(),
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -215,6 +244,17 @@ impl ClientBuilder {
         }
         if let Some(r) = self.rate_limit {
             check_rate_limit(r).map_err(Error::invalid_input)?;
+        }
+        if !(1..=10_000).contains(&self.rate_limit_workers) {
+            return bad(format!("rate limit workers must be between 1 and 10000, got {}", self.rate_limit_workers));
+        }
+        if let Some(ns) = &self.rate_limit_namespace
+            && (ns.is_empty() || ns.len() > 64 || !ns.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        {
+            return bad(format!("rate limit namespace '{ns}' must be 1 to 64 letters, digits, '-', '_' or '.'"));
+        }
+        if self.rate_limit_store.is_some() && self.rate_limit.is_none() {
+            return bad("a rate limit store needs a rate limit; it is off".into());
         }
         for (what, n) in [("bulk concurrency", self.bulk_concurrency), ("prefetch pages", self.prefetch_pages)] {
             if !(1..=limits::MAX_CONCURRENCY).contains(&n) {
@@ -263,6 +303,30 @@ impl ClientBuilder {
                 Ok(v) => rate = Some(v),
                 Err(e) => problem(env::RATE_LIMIT, e),
             }
+        }
+        let store = var(env::RATE_LIMIT_STORE);
+        let namespace = var(env::RATE_LIMIT_NAMESPACE);
+        let mut fallback = None;
+        if let Some(f) = var(env::RATE_LIMIT_FALLBACK) {
+            match crate::ratelimit::StoreFallback::parse(&f) {
+                Some(v) => fallback = Some(v),
+                None => problem(env::RATE_LIMIT_FALLBACK, format!("expected `local` or `fail`, got '{f}'")),
+            }
+        }
+        let mut workers = None;
+        if let Some(w) = var(env::RATE_LIMIT_WORKERS) {
+            match w.parse::<u32>() {
+                Ok(n) => workers = Some(n),
+                Err(_) => problem(env::RATE_LIMIT_WORKERS, format!("expected a whole number ≥ 1, got '{w}'")),
+            }
+        }
+        b.rate_limit_store = store;
+        b.rate_limit_namespace = namespace;
+        if let Some(f) = fallback {
+            b.rate_limit_fallback = f;
+        }
+        if let Some(w) = workers {
+            b.rate_limit_workers = w;
         }
         b.token = token.map(Secret);
         if let Some(u) = base {
@@ -374,6 +438,37 @@ impl ClientBuilder {
     /// (number or `off`).
     pub fn rate_limit(mut self, per_second: Option<f64>) -> Self {
         self.rate_limit = per_second;
+        self
+    }
+    /// Shares the rate limit with every process and machine that uses this token against this
+    /// base URL, through a Redis server: `redis://[:password@]host[:port][/db]` or `rediss://`
+    /// (TLS). Default: none (the limit is per client, in-process). Env:
+    /// `EXTO360_RATE_LIMIT_STORE`. The Redis key is a hash of the token and base URL (never the
+    /// token), prefixed with `exto360:rl:` and the [namespace](Self::rate_limit_namespace).
+    /// Needs a rate limit (not `off`).
+    pub fn rate_limit_store(mut self, url: impl Into<String>) -> Self {
+        self.rate_limit_store = Some(url.into());
+        self
+    }
+    /// A namespace inside the store's keys (letters, digits, `-`, `_`, `.`; at most 64), for
+    /// budgets that must stay apart on one Redis. Default: none. Env:
+    /// `EXTO360_RATE_LIMIT_NAMESPACE`.
+    pub fn rate_limit_namespace(mut self, ns: impl Into<String>) -> Self {
+        self.rate_limit_namespace = Some(ns.into());
+        self
+    }
+    /// What to do when the store cannot be reached within 500 ms. Default
+    /// [`StoreFallback::Local`](crate::StoreFallback::Local): an in-process limit of
+    /// `rate / rate_limit_workers`, a `tracing` warning, and the store tried again after 5 s.
+    /// Env: `EXTO360_RATE_LIMIT_FALLBACK` (`local` or `fail`).
+    pub fn rate_limit_fallback(mut self, f: crate::StoreFallback) -> Self {
+        self.rate_limit_fallback = f;
+        self
+    }
+    /// How many workers share the token, for the local fallback's rate (`rate / workers`).
+    /// Default 1, at most 10,000. Env: `EXTO360_RATE_LIMIT_WORKERS`.
+    pub fn rate_limit_workers(mut self, n: u32) -> Self {
+        self.rate_limit_workers = n;
         self
     }
     /// Bulk chunks in flight at once (still under the rate limit). Default 4, 1 to 64.

@@ -80,7 +80,8 @@ fn seconds(v: &Value, key: &str, max: std::time::Duration) -> Result<std::time::
 /// A client builder from a JSON config, over the `EXTO360_*` environment (unset keys fall back
 /// to it). Keys: `token`, `baseUrl`, `projectId`, `tenantId`, `workspaceId`, `timeout`
 /// (seconds), `connectTimeout`, `initialBackoff`, `maxBackoff`, `maxRetryWait` (seconds),
-/// `maxRetries`, `retryWrites`, `rateLimit` (number, or
+/// `maxRetries`, `retryWrites`, `rateLimitStore` (`redis://…`), `rateLimitNamespace`,
+/// `rateLimitFallback` (`local`/`fail`), `rateLimitWorkers`, `rateLimit` (number, or
 /// `null`/`"off"`/`0`/`false` for none), `bulkConcurrency`, `prefetchPages`, `userAgent`,
 /// `allowInsecureHttp`. An unknown key is an error (a typo must not be silently ignored).
 pub fn builder_from_json(cfg: &Value) -> Result<ClientBuilder> {
@@ -119,6 +120,13 @@ pub fn builder_from_json(cfg: &Value) -> Result<ClientBuilder> {
                 },
                 _ => return Err(bad(k, "must be a number or null")),
             },
+            "rateLimitStore" => b.rate_limit_store(req_str(cfg, k)?),
+            "rateLimitNamespace" => b.rate_limit_namespace(req_str(cfg, k)?),
+            "rateLimitFallback" => {
+                let f = req_str(cfg, k)?;
+                b.rate_limit_fallback(crate::StoreFallback::parse(f).ok_or_else(|| bad(k, "must be \"local\" or \"fail\""))?)
+            }
+            "rateLimitWorkers" => b.rate_limit_workers(opt_u32(cfg, k)?.unwrap_or(1)),
             other => return Err(Error::invalid_input(format!("unknown client setting '{other}'"))),
         };
     }

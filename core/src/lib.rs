@@ -48,6 +48,7 @@ pub use api::workflow::{ActOptions, Workflow};
 pub use api::{MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, MAX_WORKFLOW_IDS_PER_REQUEST};
 pub use client::Client;
 pub use config::{ClientBuilder, Region, Secret};
+pub use ratelimit::StoreFallback;
 pub use error::{BulkReport, Error, ErrorKind, Result, WriteState};
 pub use filter::{FieldType, Filter, FilterValue, Op};
 pub use models::*;
