@@ -124,7 +124,7 @@ fn limiter(b: &ClientBuilder, base: &Url) -> Result<Option<Limiter>> {
         Some(url) => {
             let token = b.token.as_ref().map(Secret::expose).unwrap_or_default();
             let shared = crate::ratelimit::shared::Shared::new(url, b.rate_limit_namespace.as_deref(), token, base.as_str(), rate, b.rate_limit_fallback, b.rate_limit_workers)?;
-            Ok(Some(Limiter::Shared(shared)))
+            Ok(Some(Limiter::Shared(Box::new(shared))))
         }
         #[cfg(not(feature = "redis"))]
         Some(_) => Err(Error::invalid_input("a rate limit store needs the `redis` feature of the exto360 crate")),

@@ -17,7 +17,7 @@ use crate::error::Result;
 pub(crate) enum Limiter {
     Local(local::Local),
     #[cfg(feature = "redis")]
-    Shared(shared::Shared),
+    Shared(Box<shared::Shared>),
 }
 
 impl Limiter {
