@@ -20,7 +20,7 @@ WHEELS := $(TARGET_DIR)/wheels
 C_OUT := $(abspath $(TARGET_DIR))/c
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config
+APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config redis-server
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 EXECS := --exec rust=$(TARGET_DIR)/debug/conformance-rust \
@@ -43,7 +43,8 @@ build: toolchain
 ## matrix of every language.
 test: toolchain test-rust test-python test-node test-c test-csharp conformance
 
-test-rust:
+# The shared rate-limit tests start their own redis-server (Debian's) and stop it by PID.
+test-rust: system-deps
 	$(CARGO) test --workspace
 
 # ---------------------------------------------------------------- Python
@@ -59,7 +60,7 @@ python-wheel: toolchain $(VENV)/.installed
 	$(VENV)/bin/maturin build -q --release --target $(TRIPLE) -m python/Cargo.toml -o $(WHEELS)
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps $(WHEELS)/exto360-*.whl
 
-test-python: python-wheel
+test-python: python-wheel system-deps
 	cd python/tests && $(PY) -m pytest -q -p no:cacheprovider
 	$(VENV)/bin/mypy --strict python/examples/quickstart.py
 
@@ -69,7 +70,7 @@ node-build: toolchain
 	cd node && npm install --no-audit --no-fund --loglevel=error
 	cd node && npx napi build --platform --release --strip --target $(TRIPLE) --js native.js --dts native.d.ts
 
-test-node: node-build
+test-node: node-build system-deps
 	cd node && node --test test/
 	cd node && npx tsc --noEmit -p examples
 
@@ -129,7 +130,7 @@ demo: toolchain python-wheel node-build c-lib
 	$(MAKE) -s -C bindings/c/examples run LIBDIR=$(C_OUT)/lib
 
 ## Benchmarks print figures; they never fail on time.
-bench: toolchain python-wheel node-build
+bench: toolchain python-wheel node-build system-deps
 	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-bench -p exto360-emulator
 	$(RELEASE)/emulator
 	$(RELEASE)/hostile

@@ -36,6 +36,18 @@ export interface ClientOptions {
   rateLimit?: number | false | null
   /** Also retry POST writes after a 5xx or a lost answer (they may have happened). Default false. */
   retryWrites?: boolean
+  /**
+   * Share the rate limit with every process and machine using this token, through Redis:
+   * `redis://[:password@]host[:port][/db]` or `rediss://`. Default: none (per client). Env
+   * `EXTO360_RATE_LIMIT_STORE`. The Redis key is a hash of token and base URL, never the token.
+   */
+  rateLimitStore?: string
+  /** Keeps budgets apart on one Redis (letters, digits, `-_.`). Env `EXTO360_RATE_LIMIT_NAMESPACE`. */
+  rateLimitNamespace?: string
+  /** When Redis is unreachable: `'local'` (default: continue at rateLimit / rateLimitWorkers, with a warning) or `'fail'` (ConnectionError, nothing sent). Env `EXTO360_RATE_LIMIT_FALLBACK`. */
+  rateLimitFallback?: 'local' | 'fail'
+  /** Workers sharing the token, for the local fallback's rate. Default 1. Env `EXTO360_RATE_LIMIT_WORKERS`. */
+  rateLimitWorkers?: number
 }
 
 /** A record as the API sends it. */

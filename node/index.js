@@ -11,12 +11,13 @@ const { fromNative } = errors
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 function config(opts = {}) {
-  const known = ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'timeoutMs', 'maxRetries', 'rateLimit', 'retryWrites', 'initialBackoffMs', 'maxBackoffMs']
+  const known = ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'timeoutMs', 'maxRetries', 'rateLimit', 'retryWrites', 'initialBackoffMs', 'maxBackoffMs',
+    'rateLimitStore', 'rateLimitNamespace', 'rateLimitFallback', 'rateLimitWorkers']
   for (const k of Object.keys(opts)) {
     if (!known.includes(k)) throw new errors.InvalidInputError(`unknown client option '${k}' (known: ${known.join(', ')})`, { code: 'invalid_input' })
   }
   const cfg = { userAgent: `exto360-node/${version}` }
-  for (const k of ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'maxRetries', 'retryWrites']) {
+  for (const k of ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'maxRetries', 'retryWrites', 'rateLimitStore', 'rateLimitNamespace', 'rateLimitFallback', 'rateLimitWorkers']) {
     if (opts[k] !== undefined && opts[k] !== null) cfg[k] = opts[k]
   }
   for (const [ms, key] of [['timeoutMs', 'timeout'], ['initialBackoffMs', 'initialBackoff'], ['maxBackoffMs', 'maxBackoff']]) {

@@ -30,6 +30,10 @@ def _config(
     workspace_id: Optional[str],
     initial_backoff: Optional[float] = None,
     max_backoff: Optional[float] = None,
+    rate_limit_store: Optional[str] = None,
+    rate_limit_namespace: Optional[str] = None,
+    rate_limit_fallback: Optional[str] = None,
+    rate_limit_workers: Optional[int] = None,
 ) -> Dict[str, Any]:
     cfg: Dict[str, Any] = {"userAgent": f"exto360-python/{__version__}"}
     for key, value in (
@@ -43,6 +47,10 @@ def _config(
         ("workspaceId", workspace_id),
         ("initialBackoff", initial_backoff),
         ("maxBackoff", max_backoff),
+        ("rateLimitStore", rate_limit_store),
+        ("rateLimitNamespace", rate_limit_namespace),
+        ("rateLimitFallback", rate_limit_fallback),
+        ("rateLimitWorkers", rate_limit_workers),
     ):
         if value is not None:
             cfg[key] = value
@@ -128,7 +136,13 @@ class Client(_Base):
     client and its :meth:`with_project` copies; ``0``, ``False`` or ``"off"`` turn it off.
     ``timeout`` is seconds (at most one day). The wait before retry *n* is
     ``min(max_backoff, initial_backoff × 2^(n−1)) × (1 + U[0,1))`` seconds (defaults 0.5 and 8),
-    or the answer's ``Retry-After`` when longer; ``max_retries`` is at most 100. ``retry_writes``
+    or the answer's ``Retry-After`` when longer; ``max_retries`` is at most 100.
+
+    Many processes or machines on one token: ``rate_limit_store="redis://host:6379"`` (or
+    ``EXTO360_RATE_LIMIT_STORE``) shares the rate limit through Redis; ``rate_limit_namespace``
+    keeps budgets apart on one Redis; if Redis cannot be reached, ``rate_limit_fallback="local"``
+    (default) continues at ``rate_limit / rate_limit_workers`` with a warning and ``"fail"``
+    raises :class:`APIConnectionError` without sending. ``retry_writes``
     also retries POST writes after a 5xx or a lost answer (off by default: the write may have
     happened). Safe to use from many threads; usable as a context manager.
     """
@@ -147,10 +161,17 @@ class Client(_Base):
         workspace_id: Optional[str] = None,
         initial_backoff: Optional[float] = None,
         max_backoff: Optional[float] = None,
+        rate_limit_store: Optional[str] = None,
+        rate_limit_namespace: Optional[str] = None,
+        rate_limit_fallback: Optional[str] = None,
+        rate_limit_workers: Optional[int] = None,
         _native_client: Any = None,
     ) -> None:
         self._native = _native_client or _native.NativeClient(
-            _config(token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id, initial_backoff, max_backoff)
+            _config(
+                token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id,
+                initial_backoff, max_backoff, rate_limit_store, rate_limit_namespace, rate_limit_fallback, rate_limit_workers,
+            )
         )
 
     def with_project(self, project_id: Optional[str]) -> "Client":
@@ -409,10 +430,17 @@ class AsyncClient(_Base):
         workspace_id: Optional[str] = None,
         initial_backoff: Optional[float] = None,
         max_backoff: Optional[float] = None,
+        rate_limit_store: Optional[str] = None,
+        rate_limit_namespace: Optional[str] = None,
+        rate_limit_fallback: Optional[str] = None,
+        rate_limit_workers: Optional[int] = None,
         _native_client: Any = None,
     ) -> None:
         self._native = _native_client or _native.NativeClient(
-            _config(token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id, initial_backoff, max_backoff)
+            _config(
+                token, base_url, project_id, tenant_id, timeout, max_retries, rate_limit, retry_writes, workspace_id,
+                initial_backoff, max_backoff, rate_limit_store, rate_limit_namespace, rate_limit_fallback, rate_limit_workers,
+            )
         )
 
     def with_project(self, project_id: Optional[str]) -> "AsyncClient":

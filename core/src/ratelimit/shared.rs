@@ -2,7 +2,7 @@
 //! server (as redis-cell and Stripe's limiter do), one atomic Lua script per request.
 //!
 //! The script *reserves* the next slot: it moves the key's theoretical arrival time (TAT) one
-//! emission interval (`1.02/rate`, see [`MARGIN`]) further and answers how long the caller must wait for its
+//! emission interval (`1.04/rate`, see [`MARGIN`]) further and answers how long the caller must wait for its
 //! slot; the caller then sleeps that long. Slots are handed out in the order callers reach
 //! Redis — first come, first served across all workers, so none starves — and the server's
 //! clock (`TIME`) is the only clock, so machines need not agree on the time. Dropping the
@@ -33,10 +33,11 @@ pub const STORE_TIMEOUT: Duration = Duration::from_millis(500);
 /// After a failure, how long the fallback is used before Redis is tried again.
 pub const RETRY_STORE_AFTER: Duration = Duration::from_secs(5);
 
-/// Slots are spaced this much more than `1/rate` apart: workers wake a few milliseconds late
-/// at random (scheduling, the network), and without a margin a late request followed by a
-/// punctual one would put 4 requests in some 1-second window. 2% of the ceiling buys 20 ms.
-const MARGIN: f64 = 0.02;
+/// Slots are spaced this much more than `1/rate` apart: workers send a little late at random
+/// (scheduling, Redis' answer, a first connection), and without a margin a late request
+/// followed by a punctual one puts `rate + 1` requests in some 1-second window at the server.
+/// 4% of the ceiling absorbs 40 ms of such jitter at 3 requests/s (`3 × 1.04/3 s = 1.04 s`).
+pub const MARGIN: f64 = 0.04;
 
 /// GCRA with reservation. KEYS[1]: the budget's key. ARGV[1]: emission interval in µs.
 /// Returns the µs the caller must wait before its request may leave.
