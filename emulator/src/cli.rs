@@ -60,16 +60,25 @@ impl ServeArgs {
 /// the URL from it.
 pub async fn serve(args: &ServeArgs) -> Result<(), String> {
     let emu = args.start().await?;
-    {
-        // A reader that closes the pipe after the first line must not take the server down,
-        // so write errors are ignored.
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on {}", emu.url());
-        let _ = writeln!(out, "token: {}", emu.token());
-        let _ = writeln!(out, "admin API: {}/__emulator/", emu.url());
-        let _ = out.flush();
-    }
+    print_banner(&emu);
+    until_signal().await?;
+    emu.shutdown().await;
+    Ok(())
+}
+
+/// `listening on URL`, the token and the admin URL, flushed. A reader that closes the pipe
+/// after the first line must not take the server down, so write errors are ignored.
+pub fn print_banner(emu: &Emulator) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening on {}", emu.url());
+    let _ = writeln!(out, "token: {}", emu.token());
+    let _ = writeln!(out, "admin API: {}/__emulator/", emu.url());
+    let _ = out.flush();
+}
+
+/// Waits for SIGINT or SIGTERM.
+pub async fn until_signal() -> Result<(), String> {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -81,6 +90,5 @@ pub async fn serve(args: &ServeArgs) -> Result<(), String> {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
-    emu.shutdown().await;
     Ok(())
 }
