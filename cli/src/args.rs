@@ -157,7 +157,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub status: Option<String>,
     /// Sort field; `-field` for descending. Not with --since/--state (they sort by -updatedAt).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub sort: Option<String>,
     /// IANA time zone for filters on DATE fields (e.g. America/Los_Angeles).
     #[arg(long, value_name = "ZONE")]

@@ -38,11 +38,13 @@ pub struct Done {
     pub error: Option<Value>,
     /// The command printed its result itself (the emulator's first line).
     pub printed: bool,
+    /// The command's data went to stdout: the JSON result goes to stderr.
+    pub data_on_stdout: bool,
 }
 
 impl Done {
     pub fn new(json: Map<String, Value>, text: impl Into<String>) -> Done {
-        Done { exit: Exit::Done, json, text: text.into(), to: To::Stdout, error: None, printed: false }
+        Done { exit: Exit::Done, json, text: text.into(), to: To::Stdout, error: None, printed: false, data_on_stdout: false }
     }
     /// A result whose human form is a summary on stderr.
     pub fn summary(json: Map<String, Value>, text: impl Into<String>) -> Done {
@@ -141,7 +143,7 @@ impl Ui {
                     if let Some(e) = done.error {
                         obj.insert("error".into(), e);
                     }
-                    emit(done.to, &Value::Object(obj).to_string());
+                    emit(if done.data_on_stdout { To::Stderr } else { To::Stdout }, &Value::Object(obj).to_string());
                 } else if !done.text.is_empty() && !(self.quiet && done.to == To::Stderr) {
                     emit(done.to, done.text.trim_end());
                 }

@@ -123,11 +123,11 @@ pub async fn run(ui: &Ui, client: &Client, interrupt: &Interrupt, a: ExportArgs)
     facts.insert("format".into(), json!(format.as_str()));
     facts.insert("records".into(), json!(exported));
     facts.insert("elapsedSeconds".into(), json!(started.elapsed().as_secs_f64()));
-    let to = if dest.is_none() { crate::output::To::Stderr } else { crate::output::To::Stdout };
-    let done = |facts: Map<String, serde_json::Value>, text: String| Done { to, ..Done::summary(facts, text) };
+    let done = |facts: Map<String, serde_json::Value>, text: String| Done { data_on_stdout: dest.is_none(), ..Done::summary(facts, text) };
 
     let Some(why) = stopped else {
         let columns = sink.finish()?;
+        facts.insert("complete".into(), json!(true));
         facts.insert("output".into(), json!(target));
         if format == Format::Csv {
             facts.insert("columns".into(), json!(columns));
@@ -144,6 +144,7 @@ pub async fn run(ui: &Ui, client: &Client, interrupt: &Interrupt, a: ExportArgs)
         Stopped::Failed(f) => (if a.partial_ok { Exit::Partial } else { f.exit }, f.message, f.error.or(Some(json!({"kind": "error"})))),
     };
     facts.insert("complete".into(), json!(false));
+    facts.insert("interrupted".into(), json!(exit == Exit::Interrupted));
     let text = if a.partial_ok {
         sink.finish()?;
         facts.insert("output".into(), json!(target));
