@@ -141,7 +141,8 @@ pub async fn run(ui: &Ui, client: &Client, interrupt: &Interrupt, a: ExportArgs)
     };
     let (exit, cause, error) = match why {
         Stopped::Interrupted => (Exit::Interrupted, "interrupted".to_string(), None),
-        Stopped::Failed(f) => (if a.partial_ok { Exit::Partial } else { f.exit }, f.message, f.error.or(Some(json!({"kind": "error"})))),
+        // "Partly done" only when some records were kept.
+        Stopped::Failed(f) => (if a.partial_ok && exported > 0 { Exit::Partial } else { f.exit }, f.message, f.error.or(Some(json!({"kind": "error"})))),
     };
     facts.insert("complete".into(), json!(false));
     facts.insert("interrupted".into(), json!(exit == Exit::Interrupted));

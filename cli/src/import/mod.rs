@@ -241,7 +241,15 @@ pub async fn run(ui: &Ui, client: Option<&Client>, interrupt: &Interrupt, a: Imp
             }
         }
         let io_error = watch.io_error.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let error_json = result.as_ref().err().map(exto360::json::error_json);
+        // The error's bulk ranges are over this batch, not the input: the report and the
+        // checkpoint say it per row, so they are left out.
+        let error_json = result.as_ref().err().map(|e| {
+            let mut j = exto360::json::error_json(e);
+            if let Some(m) = j.as_object_mut() {
+                m.remove("bulk");
+            }
+            j
+        });
         stop = match (io_error, trouble) {
             (Some(message), _) => Some(Stop::Failed { message, error: None }),
             _ if interrupt.is_set() => Some(Stop::Interrupted),

@@ -13,6 +13,30 @@ use crate::args::Format;
 use crate::cells::{self, FieldType, shorten};
 use crate::output::Failure;
 
+/// The longest JSONL row read into memory; a longer one is reported invalid (no request could
+/// carry it).
+const MAX_ROW_BYTES: usize = 16 << 20;
+
+/// Reads past the rest of a line without keeping it.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
 /// The prefix that names a custom field whose name is also a record attribute.
 const FIELD_PREFIX: &str = "customFields.";
 
@@ -175,11 +199,15 @@ impl Rows {
             },
             Source::Jsonl { reader, line, buf } => loop {
                 buf.clear();
-                let n = reader.read_until(b'\n', buf).map_err(|e| read_err(&self.path, e))?;
+                let n = reader.by_ref().take(MAX_ROW_BYTES as u64 + 1).read_until(b'\n', buf).map_err(|e| read_err(&self.path, e))?;
                 if n == 0 {
                     return Ok(None);
                 }
                 *line += 1;
+                if buf.len() > MAX_ROW_BYTES && !buf.ends_with(b"\n") {
+                    skip_line(reader).map_err(|e| read_err(&self.path, e))?;
+                    break (*line, Err(format!("the row is longer than {} MiB", MAX_ROW_BYTES >> 20)));
+                }
                 if buf.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
@@ -295,6 +323,15 @@ mod tests {
         assert_eq!(rows[2].2, Err("expected a JSON object, got [1]".into()));
         assert!(rows[3].2.as_ref().unwrap_err().starts_with("not JSON"));
         assert_eq!(rows[3].1, 5);
+    }
+
+    #[test]
+    fn a_giant_jsonl_row_is_invalid_and_the_next_one_is_read() {
+        let text = format!("{{\"a\":\"{}\"}}\n{{\"a\":1}}\n", "x".repeat(MAX_ROW_BYTES + 10));
+        let rows = rows_of(&text, Format::Jsonl, Rules::default());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].2, Err("the row is longer than 16 MiB".into()));
+        assert_eq!(rows[1], (1, 2, Ok(json!({"a": 1}))));
     }
 
     #[test]
