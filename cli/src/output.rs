@@ -144,7 +144,7 @@ impl Ui {
                         obj.insert("error".into(), e);
                     }
                     emit(if done.data_on_stdout { To::Stderr } else { To::Stdout }, &Value::Object(obj).to_string());
-                } else if !done.text.is_empty() && !(self.quiet && done.to == To::Stderr) {
+                } else if !(done.text.is_empty() || self.quiet && done.to == To::Stderr) {
                     emit(done.to, done.text.trim_end());
                 }
                 done.exit as i32
@@ -203,7 +203,7 @@ pub fn count(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

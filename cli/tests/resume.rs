@@ -113,7 +113,7 @@ fn ctrl_c_stops_after_the_requests_in_flight_saves_the_checkpoint_and_exits_130(
 fn count(n: usize) -> String {
     let s = n.to_string();
     s.chars().enumerate().fold(String::new(), |mut acc, (i, c)| {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             acc.push(',');
         }
         acc.push(c);

@@ -251,6 +251,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // one run of rows is the common case
     fn replay_turns_requests_in_flight_into_unknown_and_compacts() {
         let path = std::env::temp_dir().join(format!("exto360-ckpt-{}", std::process::id()));
         let _ = std::fs::remove_file(&path);

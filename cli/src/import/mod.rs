@@ -149,10 +149,7 @@ pub async fn run(ui: &Ui, client: Option<&Client>, interrupt: &Interrupt, a: Imp
     let mut job = Job { prior: Prior::default(), resend_unknown: a.resend_unknown, key: a.key.clone(), tally: Tally::default(), report: Report::create(a.report.as_deref())?, progress: &progress };
 
     if a.dry_run {
-        return dry_run(&mut job, &mut rows, facts, &a).map(|d| {
-            progress.finish_and_clear();
-            d
-        });
+        return dry_run(&mut job, &mut rows, facts, &a).inspect(|_| progress.finish_and_clear());
     }
     let client = client.ok_or_else(|| Failure::other("no client for the import"))?;
 

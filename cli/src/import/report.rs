@@ -19,7 +19,7 @@ pub struct Meta {
 
 enum Sink {
     None,
-    Csv(csv::Writer<AtomicFile>),
+    Csv(Box<csv::Writer<AtomicFile>>),
     Jsonl(AtomicFile),
 }
 
@@ -40,7 +40,7 @@ impl Report {
             Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
                 let mut w = csv::Writer::from_writer(AtomicFile::create(p)?);
                 w.write_record(["row", "line", "state", "reason", "key"]).map_err(write_err)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Some(p) => Sink::Jsonl(AtomicFile::create(p)?),
         };
@@ -72,7 +72,7 @@ impl Report {
     pub fn finish(self) -> Result<(), Failure> {
         match self.sink {
             Sink::None => Ok(()),
-            Sink::Csv(w) => w.into_inner().map_err(|e| write_err(e.error()))?.commit(),
+            Sink::Csv(w) => (*w).into_inner().map_err(|e| write_err(e.error()))?.commit(),
             Sink::Jsonl(f) => f.commit(),
         }
     }
