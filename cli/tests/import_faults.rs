@@ -87,6 +87,12 @@ fn a_refused_chunk_and_a_lost_answer_end_in_an_exact_report_and_resume_finishes(
     assert_eq!(r.json()["written"], 1000);
     assert_eq!(env.stored("VENDOR").len(), 7500, "no duplicates: the rows carry the unique field");
     assert!(!ckpt.exists());
+    // Resuming a complete import does not start it over.
+    env.emu.clear_journal();
+    let r = env.run(&["import", "masters", "VENDOR", input.to_str().unwrap(), "--resume"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("no checkpoint to resume"), "{}", r.stderr);
+    assert!(env.journal().is_empty());
 }
 
 #[test]

@@ -163,10 +163,14 @@ pub async fn run(ui: &Ui, client: Option<&Client>, interrupt: &Interrupt, a: Imp
     };
     let checkpoint = match &checkpoint_path {
         Some(path) => {
-            let (c, prior, resumed) = Checkpoint::open(path, &header, a.resume)?;
-            if a.resume && !resumed {
-                ui.note(format!("no checkpoint at {}: starting from the first row", path.display()));
+            if a.resume && !path.exists() {
+                // A complete import removes its checkpoint: resuming it must not start over.
+                return Err(Failure::usage(format!(
+                    "no checkpoint to resume at {} (a complete import removes its checkpoint); run without --resume to import from the first row",
+                    path.display()
+                )));
             }
+            let (c, prior, resumed) = Checkpoint::open(path, &header, a.resume)?;
             if resumed {
                 let written = prior.count(|f| *f == Fate::Written);
                 let unknown = prior.count(|f| matches!(f, Fate::Unknown(_)));
