@@ -131,10 +131,11 @@ demo: toolchain python-wheel node-build c-lib
 
 ## Benchmarks print figures; they never fail on time.
 bench: toolchain python-wheel node-build system-deps
-	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-bench -p exto360-emulator
+	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-bench -p exto360-emulator -p exto360-cli
 	$(RELEASE)/emulator
 	$(RELEASE)/hostile
 	$(RELEASE)/core all
+	$(RELEASE)/cli all
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator $(PY) bench/python_bench.py
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator node bench/node_bench.mjs
 	$(MAKE) -s c-lib

@@ -39,11 +39,13 @@ pub(crate) struct Call {
     pub safety: Safety,
     /// Set by a bulk operation that has failed: calls not yet sent are not sent at all.
     pub abort: Option<Arc<AtomicBool>>,
+    /// A bulk chunk's watcher, asked before every attempt ([`crate::BulkWatch`]).
+    pub gate: Option<Arc<crate::bulk::ChunkGate>>,
 }
 
 impl Call {
     pub fn new(method: Method, path: String, safety: Safety) -> Call {
-        Call { method, path, query: Vec::new(), body: None, safety, abort: None }
+        Call { method, path, query: Vec::new(), body: None, safety, abort: None, gate: None }
     }
     pub fn get(path: String) -> Call {
         Call::new(Method::GET, path, Safety::Read)
@@ -346,6 +348,14 @@ impl Client {
         }
         if call.abort.as_ref().is_some_and(|a| a.load(Ordering::Relaxed)) {
             return Err(Error::skipped());
+        }
+        if let Some(gate) = &call.gate
+            && !gate.open()
+        {
+            if let Some(a) = &call.abort {
+                a.store(true, Ordering::Relaxed);
+            }
+            return Err(Error::stopped());
         }
         let started = Instant::now();
         let what = format!("{} /{}", call.method, call.path);

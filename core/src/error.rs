@@ -226,6 +226,12 @@ impl Error {
         e.inner.skipped = true;
         e
     }
+    /// A bulk chunk its watcher stopped before it was sent ([`crate::BulkWatch::sending`]).
+    pub(crate) fn stopped() -> Error {
+        let mut e = Error::skipped();
+        e.inner.message = "not sent: the bulk operation was stopped by its watcher".into();
+        e
+    }
     pub(crate) fn is_skipped(&self) -> bool {
         self.inner.skipped
     }

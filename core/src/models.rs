@@ -10,6 +10,13 @@ use serde_json::{Map, Value};
 #[serde(transparent)]
 pub struct Record(pub Map<String, Value>);
 
+/// The keys a record document has besides its `customFields` (REFERENCE.md §0.3, §13 C23):
+/// attributes the server sets, never fields a write can carry.
+pub const RECORD_ATTRIBUTES: &[&str] = &[
+    "_id", "id", "customFields", "parentID", "slug", "refId", "recordNumber", "tenantID", "projectID", "status", "workflowId",
+    "createdBy", "createdAt", "updatedBy", "updatedAt", "isDeleted",
+];
+
 impl Record {
     fn str_field(&self, key: &str) -> Option<&str> {
         self.0.get(key).and_then(Value::as_str)

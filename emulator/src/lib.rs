@@ -16,6 +16,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod cli;
 pub mod dataset;
 pub mod error;
 pub mod faults;

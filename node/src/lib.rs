@@ -239,3 +239,11 @@ impl NativeEmulator {
         }
     }
 }
+
+/// Runs the `exto360` command line (program name first) in this process and returns its exit
+/// status. It blocks the calling thread until the command ends: it is what the package's
+/// `exto360` bin runs, not an API for applications.
+#[napi]
+pub fn run_cli(argv: Vec<String>) -> i32 {
+    exto360_cli::run(argv)
+}

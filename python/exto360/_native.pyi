@@ -7,6 +7,9 @@ __version__: str
 def render_filter(spec: Mapping[str, Any]) -> str:
     """Renders a filter's JSON form in the API's grammar; raises InvalidInputError."""
 
+def run_cli(argv: List[str]) -> int:
+    """Runs the ``exto360`` command line (program name first) in this process; returns its exit status."""
+
 class NativeClient:
     """A core client. ``config`` keys: token, baseUrl, projectId, tenantId, workspaceId,
     timeout, maxRetries, retryWrites, rateLimit, userAgent (unset: EXTO360_* environment)."""

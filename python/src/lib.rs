@@ -17,6 +17,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativePager>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_function(wrap_pyfunction!(render_filter, m)?)?;
+    m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
@@ -26,4 +27,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn render_filter(py: Python<'_>, spec: &Bound<'_, pyo3::types::PyDict>) -> PyResult<String> {
     let spec = convert::to_value(spec.as_any(), "filter")?;
     exto360::json::filter_from_json(&spec).render().map_err(|e| errors::to_py(py, &e))
+}
+
+/// Runs the `exto360` command line (program name first) in this process, without the GIL;
+/// returns its exit status. What the `exto360` console script calls.
+#[pyfunction]
+fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
+    py.detach(|| exto360_cli::run(argv))
 }

@@ -11,6 +11,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::bulk::BulkOptions;
 use crate::client::{Call, Client, Safety};
 use crate::error::{Error, Result};
 use crate::models::UpsertResult;
@@ -52,7 +53,15 @@ pub(crate) fn body<T: Serialize + ?Sized>(v: &T) -> Result<Bytes> {
 
 /// POSTs `rows` (caller objects, `what` names them in errors) to `path` in chunks of 1000 with
 /// `query` on every request, and merges the answers: what record and sub-table upserts share.
-pub(crate) async fn upsert_chunks<R: Serialize>(client: &Client, path: String, query: Vec<(&'static str, String)>, rows: &[R], what: &str) -> Result<UpsertResult> {
+/// `opts` may watch (and stop) the chunks.
+pub(crate) async fn upsert_chunks<R: Serialize>(
+    client: &Client,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    rows: &[R],
+    what: &str,
+    opts: &BulkOptions,
+) -> Result<UpsertResult> {
     let objects = to_objects(rows, what)?;
     if objects.is_empty() {
         return Ok(UpsertResult::default());
@@ -61,10 +70,15 @@ pub(crate) async fn upsert_chunks<R: Serialize>(client: &Client, path: String, q
         let mut call = Call::new(Method::POST, path.clone(), Safety::Write);
         call.query = query.clone();
         call.abort = Some(abort);
+        call.gate = opts.gate(&range);
         let chunk = body(&objects[range]);
         async move {
             let call = call.json_body(chunk?);
-            client.execute_json::<UpsertResult>(&call).await
+            let outcome = client.execute_json::<UpsertResult>(&call).await;
+            if let Some(gate) = &call.gate {
+                gate.finish(&outcome);
+            }
+            outcome
         }
     })
     .await?;

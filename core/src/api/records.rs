@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::upsert_chunks;
+use crate::bulk::BulkOptions;
 use crate::client::{Call, Client};
 use crate::encode;
 use crate::error::Result;
@@ -105,14 +106,14 @@ impl Collection {
         )
     }
 
-    async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>) -> Result<UpsertResult> {
+    async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>, opts: &BulkOptions) -> Result<UpsertResult> {
         let path = self.path()?;
         let mut query = Vec::new();
         if let Some(u) = user_name {
             encode::required("user_name", u)?;
             query.push(("userName", u.to_string()));
         }
-        upsert_chunks(&self.client, path, query, rows, "records").await
+        upsert_chunks(&self.client, path, query, rows, "records", opts).await
     }
 }
 
@@ -166,7 +167,13 @@ impl Masters {
     /// inserted. Sent 1000 per request; on failure the error's [`crate::Error::bulk`] says
     /// which records were written.
     pub async fn upsert<R: Serialize>(&self, records: &[R]) -> Result<UpsertResult> {
-        self.c.upsert(records, None).await
+        self.c.upsert(records, None, &BulkOptions::default()).await
+    }
+
+    /// [`Masters::upsert`] with options: a [`crate::BulkWatch`] sees each request go out and
+    /// each chunk's final state (for checkpoints and progress), and may stop the operation.
+    pub async fn upsert_with<R: Serialize>(&self, records: &[R], opts: &BulkOptions) -> Result<UpsertResult> {
+        self.c.upsert(records, None, opts).await
     }
 }
 
@@ -184,7 +191,12 @@ impl Modules {
 
     /// Like [`Masters::upsert`], acting as `user_name` (an active user of the tenant).
     pub async fn upsert<R: Serialize>(&self, records: &[R], user_name: &str) -> Result<UpsertResult> {
-        self.c.upsert(records, Some(user_name)).await
+        self.c.upsert(records, Some(user_name), &BulkOptions::default()).await
+    }
+
+    /// [`Modules::upsert`] with options (see [`Masters::upsert_with`]).
+    pub async fn upsert_with<R: Serialize>(&self, records: &[R], user_name: &str, opts: &BulkOptions) -> Result<UpsertResult> {
+        self.c.upsert(records, Some(user_name), opts).await
     }
 }
 

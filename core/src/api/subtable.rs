@@ -26,7 +26,7 @@ impl SubTable {
         encode::required("module_name", module_name)?;
         encode::required("record_id", record_id)?;
         let query = vec![("moduleName", module_name.to_string()), ("recordName", record_id.to_string()), ("recordId", record_id.to_string())];
-        upsert_chunks(&self.client, path, query, rows, "rows").await
+        upsert_chunks(&self.client, path, query, rows, "rows", &Default::default()).await
     }
 
     pub fn table_id(&self) -> &str {
