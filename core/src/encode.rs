@@ -18,6 +18,7 @@ pub fn segment(what: &str, value: &str) -> Result<String> {
     if value.trim().is_empty() {
         return Err(Error::invalid_input(format!("{what} must not be blank")));
     }
+    surrounding_whitespace(what, value)?;
     if value == "." || value == ".." {
         return Err(Error::invalid_input(format!("{what} must not be '{value}'")));
     }
@@ -27,11 +28,21 @@ pub fn segment(what: &str, value: &str) -> Result<String> {
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
-/// A required text argument that travels in a query string or body.
+/// Refuses a name or id with leading or trailing whitespace: headers lose it on the wire and
+/// servers may trim it, so it would silently name something else.
+fn surrounding_whitespace(what: &str, value: &str) -> Result<()> {
+    if value.trim() != value {
+        return Err(Error::invalid_input(format!("{what} must not begin or end with whitespace")));
+    }
+    Ok(())
+}
+
+/// A required text argument that travels in a query string, header or body.
 pub fn required(what: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(Error::invalid_input(format!("{what} must not be empty")));
     }
+    surrounding_whitespace(what, value)?;
     if value.chars().any(char::is_control) {
         return Err(Error::invalid_input(format!("{what} must not contain control characters")));
     }
@@ -51,8 +62,11 @@ mod tests {
         assert_eq!(segment("n", "100%").unwrap(), "100%25");
         assert_eq!(segment("n", "é ü").unwrap(), "%C3%A9%20%C3%BC");
         assert_eq!(segment("n", "a\\b").unwrap(), "a%5Cb");
-        for bad in ["", " ", ".", "..", "a\nb"] {
+        for bad in ["", " ", ".", "..", "a\nb", " a", "a ", "a\t"] {
             assert!(segment("name", bad).is_err(), "{bad:?}");
+        }
+        for bad in [" a", "a\u{a0}"] {
+            assert!(required("id", bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -149,12 +149,21 @@ struct Inner {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A message that stays on one line whatever input it repeats: control characters are
+/// escaped (`\n`, `\r`, `\u{1b}`), so a log line cannot be split or forged.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
             inner: Box::new(Inner {
                 kind,
-                message: message.into(),
+                message: one_line(message.into()),
                 status: None,
                 summary: None,
                 details: Vec::new(),
@@ -394,5 +403,17 @@ impl Clone for Error {
                 source: None,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_line() {
+        let e = Error::invalid_input("base URL 'a\r\nX-Injected: 1\u{1b}[2J' is not a URL");
+        assert_eq!(e.message(), "base URL 'a\\r\\nX-Injected: 1\\u{1b}[2J' is not a URL");
+        assert!(!e.to_string().contains(['\n', '\r']));
     }
 }
