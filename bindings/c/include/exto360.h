@@ -10,9 +10,19 @@
  *    caller, and freed with exto360_string_free().
  *  - NULL pointers, invalid UTF-8 or JSON give EXTO360_INVALID_ARGUMENT and an error saying
  *    which argument; the library never crashes the process and no panic crosses the boundary.
+ *  - NULL means "absent" only where a parameter's documentation says so (config_json,
+ *    args_json, project_id, options_json). Every list parameter (records_json, rows_json,
+ *    record_ids_json, usernames_json, projects_json, groups_json, project_ids_json,
+ *    faults_json) and every body (grant_json, filter_json) is required: pass "[]" for an empty
+ *    list; NULL gives EXTO360_INVALID_ARGUMENT and nothing is sent.
+ *  - Error messages are one line: control characters of echoed input are escaped.
  *  - Handles (exto360_client, exto360_pager) are opaque; every *_free accepts NULL.
  *  - A client may be used from several threads at once. A pager is used by one thread at a time.
  *  - Calls block the calling thread until done (network waits run on the library's threads).
+ *  - fork(): a child may go on using the library, clients made before the fork included (in
+ *    the child a client reconnects on its first call; the parent's connections are left alone).
+ *    A pager started before the fork answers EXTO360_INVALID_ARGUMENT in the child (start a
+ *    new one); free it as usual. Fork while none of your threads is inside a library call.
  */
 
 #ifndef EXTO360_H
@@ -78,7 +88,8 @@ typedef enum {
 } exto360_status;
 
 /**
- * An opaque client. Safe to share between threads.
+ * An opaque client. Safe to share between threads, and usable in a child of `fork()`: there
+ * it is rebuilt from its config (the parent's connections are not the child's).
  */
 typedef struct exto360_client exto360_client;
 
@@ -344,7 +355,7 @@ exto360_status exto360_users_deactivate(const exto360_client *client,
                                         exto360_error **err);
 
 /**
- * Removes a user from projects and groups (JSON arrays, ≤ 100 each; `groups_json` may be NULL).
+ * Removes a user from projects and groups (JSON arrays, ≤ 100 each; `"[]"` for no groups).
  * @param out_json receives `{"status": "success"}`; free with exto360_string_free().
  */
 exto360_status exto360_users_remove_access(const exto360_client *client,

@@ -9,7 +9,7 @@
 
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use exto360::json;
 use futures_util::StreamExt;
@@ -130,13 +130,40 @@ fn guard(err: *mut *mut exto360_error, f: impl FnOnce() -> Result<(), Fail>) -> 
     status
 }
 
-fn runtime() -> Result<&'static tokio::runtime::Runtime, Fail> {
-    static RT: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("exto360").enable_all().build().map_err(|e| e.to_string())
-    })
-    .as_ref()
-    .map_err(|e| invalid(format!("cannot start the library's runtime: {e}")))
+/// The id of this process: what tells a child of `fork()` from its parent.
+fn pid() -> u32 {
+    std::process::id()
+}
+
+/// Keeps what a child of `fork()` inherited from its parent and can neither use nor drop (its
+/// threads, locks and connections are the parent's): reachable, so leak checkers stay quiet.
+fn orphan<T: Send + 'static>(inherited: T) {
+    static ORPHANS: Mutex<Vec<Box<dyn Send>>> = Mutex::new(Vec::new());
+    ORPHANS.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(inherited));
+}
+
+/// The runtime every call waits on, one per process: a child of `fork()` builds its own, since
+/// the parent's worker threads do not exist in it.
+fn runtime() -> Result<Arc<tokio::runtime::Runtime>, Fail> {
+    static RT: Mutex<Option<(u32, Arc<tokio::runtime::Runtime>)>> = Mutex::new(None);
+    let mut slot = RT.lock().unwrap_or_else(|e| e.into_inner());
+    match slot.take() {
+        Some((p, rt)) if p == pid() => {
+            *slot = Some((p, rt.clone()));
+            return Ok(rt);
+        }
+        Some(inherited) => orphan(inherited),
+        None => {}
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("exto360")
+        .enable_all()
+        .build()
+        .map_err(|e| invalid(format!("cannot start the library's runtime: {e}")))?;
+    let rt = Arc::new(rt);
+    *slot = Some((pid(), rt.clone()));
+    Ok(rt)
 }
 
 /// A required string argument.
@@ -153,12 +180,26 @@ fn opt_text<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>, Fail> {
     if p.is_null() { Ok(None) } else { text(p, what).map(Some) }
 }
 
-/// A JSON argument; NULL means `default`.
+/// Parses the JSON text of argument `what`.
+fn parse_json(s: &str, what: &str) -> Result<Value, Fail> {
+    serde_json::from_str(s).map_err(|e| invalid(format!("{what} is not valid JSON: {e}")))
+}
+
+/// An optional JSON argument; NULL means `default`.
 fn json_arg(p: *const c_char, what: &str, default: Value) -> Result<Value, Fail> {
     match opt_text(p, what)? {
         None => Ok(default),
-        Some(s) => serde_json::from_str(s).map_err(|e| invalid(format!("{what} is not valid JSON: {e}"))),
+        Some(s) => parse_json(s, what),
     }
+}
+
+/// A required JSON argument: every list (`"[]"` for none) and the grant body. NULL is refused,
+/// never read as "empty", so a forgotten argument cannot turn into a call that acts.
+fn req_json(p: *const c_char, what: &str) -> Result<Value, Fail> {
+    if p.is_null() {
+        return Err(invalid(format!("{what} must not be NULL (pass \"[]\" for an empty list)")));
+    }
+    parse_json(text(p, what)?, what)
 }
 
 fn check_out<T>(out: *mut *mut T, what: &str) -> Result<(), Fail> {
@@ -171,23 +212,73 @@ fn put_string(out: *mut *mut c_char, s: String) {
     unsafe { *out = c_string(&s).into_raw() };
 }
 
-/// An opaque client. Safe to share between threads.
-pub struct exto360_client {
-    client: exto360::Client,
+/// Which project a client made by exto360_client_with_project is scoped to.
+#[derive(Clone)]
+enum Scope {
+    /// As its config says.
+    Config,
+    Project(String),
+    Tenant,
 }
 
-fn client_ref<'a>(c: *const exto360_client) -> Result<&'a exto360::Client, Fail> {
-    if c.is_null() {
-        return Err(invalid("client must not be NULL"));
+/// An opaque client. Safe to share between threads, and usable in a child of `fork()`: there
+/// it is rebuilt from its config (the parent's connections are not the child's).
+pub struct exto360_client {
+    config: Value,
+    scope: Scope,
+    /// The core client and the process it was built in.
+    state: Mutex<Option<(u32, exto360::Client)>>,
+}
+
+impl exto360_client {
+    fn new(config: Value, scope: Scope, client: exto360::Client) -> exto360_client {
+        exto360_client { config, scope, state: Mutex::new(Some((pid(), client))) }
     }
-    // SAFETY: non-NULL and, per the contract, a live client from exto360_client_new.
-    Ok(unsafe { &(*c).client })
+
+    /// The core client of this process.
+    fn get(&self) -> Result<exto360::Client, Fail> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((p, c)) = st.as_ref()
+            && *p == pid()
+        {
+            return Ok(c.clone());
+        }
+        let fresh = scoped(json::client_from_json(&self.config)?, &self.scope)?;
+        if let Some(inherited) = st.replace((pid(), fresh.clone())) {
+            orphan(inherited);
+        }
+        Ok(fresh)
+    }
+}
+
+impl Drop for exto360_client {
+    fn drop(&mut self) {
+        if let Some(st) = self.state.get_mut().unwrap_or_else(|e| e.into_inner()).take()
+            && st.0 != pid()
+        {
+            // Inherited: dropping its connection pool would touch the parent's runtime.
+            orphan(st);
+        }
+    }
+}
+
+fn scoped(c: exto360::Client, scope: &Scope) -> Result<exto360::Client, Fail> {
+    match scope {
+        Scope::Config => Ok(c),
+        Scope::Project(p) => c.with_project(p.as_str()),
+        Scope::Tenant => Ok(c.without_project()),
+    }
+}
+
+fn client_ref<'a>(c: *const exto360_client) -> Result<&'a exto360_client, Fail> {
+    // SAFETY: NULL is handled; otherwise, per the contract, a live client from exto360_client_new.
+    unsafe { c.as_ref() }.ok_or_else(|| invalid("client must not be NULL"))
 }
 
 /// Runs operation `op` with `args` and stores its JSON answer in `*out_json`.
 fn run(client: *const exto360_client, op: &str, args: Value, out_json: *mut *mut c_char) -> Result<(), Fail> {
     check_out(out_json, "out_json")?;
-    let client = client_ref(client)?.clone();
+    let client = client_ref(client)?.get()?;
     let text = runtime()?.block_on(async move { json::call(&client, op, &args).await })?;
     put_string(out_json, text);
     Ok(())
@@ -305,7 +396,7 @@ pub unsafe extern "C" fn exto360_client_new(config_json: *const c_char, out: *mu
         }
         let client = json::client_from_json(&cfg)?;
         // SAFETY: checked non-NULL above.
-        unsafe { *out = Box::into_raw(Box::new(exto360_client { client })) };
+        unsafe { *out = Box::into_raw(Box::new(exto360_client::new(cfg, Scope::Config, client))) };
         Ok(())
     })
 }
@@ -326,12 +417,13 @@ pub unsafe extern "C" fn exto360_client_with_project(client: *const exto360_clie
     guard(err, || {
         check_out(out, "out")?;
         let base = client_ref(client)?;
-        let c = match opt_text(project_id, "project_id")? {
-            Some(p) => base.with_project(p)?,
-            None => base.without_project(),
+        let scope = match opt_text(project_id, "project_id")? {
+            Some(p) => Scope::Project(p.to_string()),
+            None => Scope::Tenant,
         };
+        let c = scoped(base.get()?, &scope)?;
         // SAFETY: checked non-NULL above.
-        unsafe { *out = Box::into_raw(Box::new(exto360_client { client: c })) };
+        unsafe { *out = Box::into_raw(Box::new(exto360_client::new(base.config.clone(), scope, c))) };
         Ok(())
     })
 }
@@ -398,7 +490,7 @@ pub unsafe extern "C" fn exto360_modules_list(client: *const exto360_client, nam
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_masters_upsert(client: *const exto360_client, name: *const c_char, records_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let records = json_arg(records_json, "records_json", Value::Null)?;
+        let records = req_json(records_json, "records_json")?;
         run(client, "masters.upsert", json!({ "name": text(name, "name")?, "records": records }), out_json)
     })
 }
@@ -407,7 +499,7 @@ pub unsafe extern "C" fn exto360_masters_upsert(client: *const exto360_client, n
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_modules_upsert(client: *const exto360_client, name: *const c_char, records_json: *const c_char, user_name: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let records = json_arg(records_json, "records_json", Value::Null)?;
+        let records = req_json(records_json, "records_json")?;
         run(client, "modules.upsert", json!({ "name": text(name, "name")?, "records": records, "userName": text(user_name, "user_name")? }), out_json)
     })
 }
@@ -418,7 +510,7 @@ pub unsafe extern "C" fn exto360_modules_upsert(client: *const exto360_client, n
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_sub_table_upsert(client: *const exto360_client, table_id: *const c_char, rows_json: *const c_char, module_name: *const c_char, record_id: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let rows = json_arg(rows_json, "rows_json", Value::Null)?;
+        let rows = req_json(rows_json, "rows_json")?;
         let args = json!({ "tableId": text(table_id, "table_id")?, "rows": rows, "moduleName": text(module_name, "module_name")?, "recordId": text(record_id, "record_id")? });
         run(client, "subTable.upsert", args, out_json)
     })
@@ -431,7 +523,7 @@ pub unsafe extern "C" fn exto360_sub_table_upsert(client: *const exto360_client,
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_workflow_act(client: *const exto360_client, module: *const c_char, record_ids_json: *const c_char, args_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let ids = json_arg(record_ids_json, "record_ids_json", Value::Null)?;
+        let ids = req_json(record_ids_json, "record_ids_json")?;
         let args = with(json_arg(args_json, "args_json", json!({}))?, json!({ "module": text(module, "module")?, "recordIds": ids }))?;
         run(client, "workflow.act", args, out_json)
     })
@@ -444,7 +536,7 @@ pub unsafe extern "C" fn exto360_workflow_act(client: *const exto360_client, mod
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_grant_access(client: *const exto360_client, grant_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let grant = json_arg(grant_json, "grant_json", Value::Null)?;
+        let grant = req_json(grant_json, "grant_json")?;
         run(client, "users.grantAccess", json!({ "grant": grant }), out_json)
     })
 }
@@ -476,24 +568,24 @@ pub unsafe extern "C" fn exto360_users_groups(client: *const exto360_client, onl
 ///   free with exto360_string_free().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_activate(client: *const exto360_client, usernames_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || run(client, "users.activate", json!({ "usernames": json_arg(usernames_json, "usernames_json", Value::Null)? }), out_json))
+    guard(err, || run(client, "users.activate", json!({ "usernames": req_json(usernames_json, "usernames_json")? }), out_json))
 }
 
 /// Deactivates any number of users; see exto360_users_activate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_deactivate(client: *const exto360_client, usernames_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || run(client, "users.deactivate", json!({ "usernames": json_arg(usernames_json, "usernames_json", Value::Null)? }), out_json))
+    guard(err, || run(client, "users.deactivate", json!({ "usernames": req_json(usernames_json, "usernames_json")? }), out_json))
 }
 
-/// Removes a user from projects and groups (JSON arrays, ≤ 100 each; `groups_json` may be NULL).
+/// Removes a user from projects and groups (JSON arrays, ≤ 100 each; `"[]"` for no groups).
 /// @param out_json receives `{"status": "success"}`; free with exto360_string_free().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_remove_access(client: *const exto360_client, username: *const c_char, projects_json: *const c_char, groups_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
         let args = json!({
             "username": text(username, "username")?,
-            "projects": json_arg(projects_json, "projects_json", Value::Null)?,
-            "groups": json_arg(groups_json, "groups_json", json!([]))?,
+            "projects": req_json(projects_json, "projects_json")?,
+            "groups": req_json(groups_json, "groups_json")?,
         });
         run(client, "users.removeAccess", args, out_json)
     })
@@ -504,7 +596,7 @@ pub unsafe extern "C" fn exto360_users_remove_access(client: *const exto360_clie
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_remove_project_access(client: *const exto360_client, username: *const c_char, project_ids_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let args = json!({ "username": text(username, "username")?, "projectIds": json_arg(project_ids_json, "project_ids_json", Value::Null)? });
+        let args = json!({ "username": text(username, "username")?, "projectIds": req_json(project_ids_json, "project_ids_json")? });
         run(client, "users.removeProjectAccess", args, out_json)
     })
 }
@@ -517,7 +609,7 @@ pub unsafe extern "C" fn exto360_users_remove_project_access(client: *const exto
 pub unsafe extern "C" fn exto360_filter_render(filter_json: *const c_char, out: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
         check_out(out, "out")?;
-        let spec = json_arg(filter_json, "filter_json", Value::Null)?;
+        let spec = req_json(filter_json, "filter_json")?;
         put_string(out, json::filter_from_json(&spec).render()?);
         Ok(())
     })
@@ -528,15 +620,26 @@ pub unsafe extern "C" fn exto360_filter_render(filter_json: *const c_char, out: 
 /// An iteration over every page of a list, fetched one page ahead in the background. Use it
 /// from one thread at a time.
 pub struct exto360_pager {
+    /// The process that started it: its background fetching runs there only.
+    pid: u32,
     pages: Mutex<Option<json::PageTexts>>,
+}
+
+impl Drop for exto360_pager {
+    fn drop(&mut self) {
+        if self.pid != pid() {
+            // Inherited from before a fork(): aborting its task would touch the parent's runtime.
+            orphan(self.pages.get_mut().unwrap_or_else(|e| e.into_inner()).take());
+        }
+    }
 }
 
 fn start_pager(client: *const exto360_client, op: &str, args: Value, out: *mut *mut exto360_pager) -> Result<(), Fail> {
     check_out(out, "out")?;
-    let client = client_ref(client)?;
-    let pages = json::pages(client, op, &args)?;
+    let client = client_ref(client)?.get()?;
+    let pages = json::pages(&client, op, &args)?;
     // SAFETY: checked non-NULL above.
-    unsafe { *out = Box::into_raw(Box::new(exto360_pager { pages: Mutex::new(Some(pages)) })) };
+    unsafe { *out = Box::into_raw(Box::new(exto360_pager { pid: pid(), pages: Mutex::new(Some(pages)) })) };
     Ok(())
 }
 
@@ -569,6 +672,9 @@ pub unsafe extern "C" fn exto360_pager_next(pager: *mut exto360_pager, page_json
         check_out(page_json, "page_json")?;
         // SAFETY: NULL is handled; otherwise, per the contract, a live pager.
         let pager = unsafe { pager.as_ref() }.ok_or_else(|| invalid("pager must not be NULL"))?;
+        if pager.pid != pid() {
+            return Err(invalid("this pager was started before fork(): start a new one in this process"));
+        }
         let mut slot = pager.pages.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: checked non-NULL above.
         unsafe { *page_json = std::ptr::null_mut() };
@@ -599,6 +705,8 @@ pub unsafe extern "C" fn exto360_pager_free(pager: *mut exto360_pager) {
 
 /// An in-process emulator of the Data API, for tests of your own code.
 pub struct exto360_emulator {
+    /// The process that started it: the server's threads run there only.
+    pid: u32,
     emu: emulator::Emulator,
     url: CString,
     token: CString,
@@ -631,7 +739,7 @@ pub unsafe extern "C" fn exto360_emulator_start(options_json: *const c_char, out
         let emu = b.spawn().map_err(|e| invalid(format!("cannot start the emulator: {e}")))?;
         let (url, token) = (c_string(&emu.url()), c_string(&emu.token()));
         // SAFETY: checked non-NULL above.
-        unsafe { *out = Box::into_raw(Box::new(exto360_emulator { emu, url, token })) };
+        unsafe { *out = Box::into_raw(Box::new(exto360_emulator { pid: pid(), emu, url, token })) };
         Ok(())
     })
 }
@@ -652,7 +760,11 @@ pub unsafe extern "C" fn exto360_emulator_token(emu: *const exto360_emulator) ->
 
 fn emu_ref<'a>(emu: *const exto360_emulator) -> Result<&'a emulator::Emulator, Fail> {
     // SAFETY: NULL is handled; otherwise a live emulator.
-    unsafe { emu.as_ref() }.map(|e| &e.emu).ok_or_else(|| invalid("emulator must not be NULL"))
+    let e = unsafe { emu.as_ref() }.ok_or_else(|| invalid("emulator must not be NULL"))?;
+    if e.pid != pid() {
+        return Err(invalid(format!("this emulator runs in process {}, not in this child of fork(); its URL still serves", e.pid)));
+    }
+    Ok(&e.emu)
 }
 
 /// The request journal as a JSON array (method, path, params, headers with the token masked,
@@ -670,7 +782,7 @@ pub unsafe extern "C" fn exto360_emulator_journal(emu: *const exto360_emulator, 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_emulator_set_faults(emu: *const exto360_emulator, faults_json: *const c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let faults = serde_json::from_value(json_arg(faults_json, "faults_json", json!([]))?).map_err(|e| invalid(format!("invalid fault: {e}")))?;
+        let faults = serde_json::from_value(req_json(faults_json, "faults_json")?).map_err(|e| invalid(format!("invalid fault: {e}")))?;
         emu_ref(emu)?.set_faults(faults).map_err(invalid)
     })
 }
@@ -687,6 +799,11 @@ pub unsafe extern "C" fn exto360_emulator_free(emu: *mut exto360_emulator) {
     if !emu.is_null() {
         // SAFETY: per the contract, `emu` came from this library and is freed once.
         let e = unsafe { Box::from_raw(emu) };
-        e.emu.stop();
+        if e.pid == pid() {
+            e.emu.stop();
+        } else {
+            // Inherited: the server's threads are the parent's; stopping it would wait forever.
+            orphan(e);
+        }
     }
 }
