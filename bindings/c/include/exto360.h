@@ -94,12 +94,10 @@ typedef enum {
 typedef struct exto360_client exto360_client;
 
 /**
- * An in-process emulator of the Data API, for tests of your own code.
- */
-typedef struct exto360_emulator exto360_emulator;
-
-/**
  * An error: kind, HTTP status, message, server summary and details, and its JSON form.
+ *
+ * Errors made by libexto360_testing are freed by libexto360's exto360_error_free: both libraries
+ * are built together from this one definition, and both allocate with the system allocator.
  */
 typedef struct exto360_error exto360_error;
 
@@ -422,50 +420,6 @@ exto360_status exto360_pager_next(exto360_pager *pager, char **page_json, exto36
  * Frees a pager (stopping its background fetching). NULL is ignored.
  */
 void exto360_pager_free(exto360_pager *pager);
-
-/**
- * Starts an emulator on 127.0.0.1 (a free port). `options_json`: `{"dataset": {...},
- * "settings": {"rateLimit": 3, ...}, "token": "..."}` or NULL (demo dataset, no rate limit).
- * @param out receives the emulator; stop and free it with exto360_emulator_free().
- */
-exto360_status exto360_emulator_start(const char *options_json,
-                                      exto360_emulator **out,
-                                      exto360_error **err);
-
-/**
- * The emulator's base URL. Borrowed: valid until the emulator is freed. NULL for NULL.
- */
-const char *exto360_emulator_url(const exto360_emulator *emu);
-
-/**
- * The emulator's token. Borrowed: valid until the emulator is freed. NULL for NULL.
- */
-const char *exto360_emulator_token(const exto360_emulator *emu);
-
-/**
- * The request journal as a JSON array (method, path, params, headers with the token masked,
- * body, status). @param out_json free with exto360_string_free().
- */
-exto360_status exto360_emulator_journal(const exto360_emulator *emu,
-                                        char **out_json,
-                                        exto360_error **err);
-
-/**
- * Replaces the fault rules (a JSON array, e.g. `[{"kind": "status", "status": 503, "times": 1}]`).
- */
-exto360_status exto360_emulator_set_faults(const exto360_emulator *emu,
-                                           const char *faults_json,
-                                           exto360_error **err);
-
-/**
- * Back to the dataset; clears the journal and faults.
- */
-exto360_status exto360_emulator_reset(const exto360_emulator *emu, exto360_error **err);
-
-/**
- * Stops and frees an emulator. NULL is ignored.
- */
-void exto360_emulator_free(exto360_emulator *emu);
 
 #ifdef __cplusplus
 }  // extern "C"
