@@ -14,14 +14,13 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 # Release artefacts — the wheel, the npm addon, libexto360(_testing) and the NuGet package's native
 # library — are what users get AND what the tests use. They are built once, with the `dist` profile
 # (release, no debug info, stripped), by zig for glibc 2.17 (manylinux2014: RHEL 7+, Ubuntu 14.04+,
-# Amazon Linux 2). maturin --zig, napi --cross-compile and cargo zigbuild all go through
-# cargo-zigbuild $(ZIGBUILD_VERSION) (the version maturin embeds) and the same --target, so they
-# write the same zig wrappers and share one compiled cache under $(DIST).
+# Amazon Linux 2). cargo, maturin and napi all run in the one environment tools/zig-env.sh takes
+# from cargo-zigbuild, with the same --target, so they share one compiled cache under $(DIST).
 ZIG_TARGET := $(TRIPLE).2.17
 DIST := $(TARGET_DIR)/$(TRIPLE)/dist
 ZIGBUILD_VERSION := 0.24.0
-WITH_ZIG = env PATH="$(abspath $(VENV))/bin:$$PATH"
-ZIGBUILD = $(WITH_ZIG) $(CARGO) zigbuild --profile dist --target $(ZIG_TARGET)
+ZIG = env PATH="$(abspath $(VENV))/bin:$$PATH" $(abspath tools/zig-env.sh) $(ZIG_TARGET)
+DIST_CARGO = $(ZIG) $(CARGO) build --profile dist --target $(TRIPLE)
 PACKAGES := $(abspath $(TARGET_DIR))/packages
 PREFIX ?= /usr/local
 
@@ -61,7 +60,7 @@ test-rust:
 	$(CARGO) test --workspace
 
 # ---------------------------------------------------------------- Python
-# Build tools (maturin, zig, cargo-zigbuild, auditwheel; pinned: see ZIGBUILD_VERSION) and test tools.
+# Build tools (maturin, zig, cargo-zigbuild, auditwheel; pinned) and test tools.
 PY_TOOLS := maturin==1.16.0 ziglang==0.17.1 cargo-zigbuild==$(ZIGBUILD_VERSION) auditwheel==6.8.2
 $(VENV)/.installed-$(ZIGBUILD_VERSION):
 	python3 -m venv $(VENV)
@@ -73,7 +72,7 @@ TOOLS := $(VENV)/.installed-$(ZIGBUILD_VERSION)
 ## Builds the abi3 manylinux2014 wheel (checked by auditwheel) and installs it into .venv.
 python-wheel: toolchain $(TOOLS)
 	rm -f $(WHEELS)/exto360-*.whl
-	$(WITH_ZIG) maturin build -q --profile dist --zig --compatibility manylinux2014 --target $(TRIPLE) -m python/Cargo.toml -o $(WHEELS)
+	$(ZIG) maturin build -q --profile dist --compatibility manylinux2014 --target $(TRIPLE) -m python/Cargo.toml -o $(WHEELS)
 	$(VENV)/bin/auditwheel show $(WHEELS)/exto360-*.whl | tee $(WHEELS)/auditwheel.txt
 	grep -q 'manylinux_2_17_$(firstword $(subst -, ,$(TRIPLE)))' $(WHEELS)/auditwheel.txt
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps $(WHEELS)/exto360-*.whl
@@ -92,16 +91,18 @@ test-python: python-wheel
 ## glibc 2.17 like every release artefact.
 node-build: toolchain $(TOOLS)
 	cd node && npm install --no-audit --no-fund --loglevel=error
-	cd node && $(WITH_ZIG) npx napi build --platform --profile dist --cross-compile --target $(ZIG_TARGET) --js native.js --dts native.d.ts
+	cd node && $(ZIG) npx napi build --platform --profile dist --target $(TRIPLE) --js native.js --dts native.d.ts
 
 ## The npm tarballs: `exto360` and the package of this platform's addon (napi's layout: one
-## package per target, pulled in by the main package's optionalDependencies).
+## package per target in node/npm/<platform>/, generated from package.json; the main package pulls
+## them in as optionalDependencies, npm installs the one matching os/cpu/libc).
+NPM_PLATFORM := linux-x64-gnu
 npm-pack: node-build
-	rm -rf $(PACKAGES)/npm && mkdir -p $(PACKAGES)/npm
-	cd node && npx napi create-npm-dirs --npm-dir $(PACKAGES)/npm/dirs > /dev/null
-	cd node && npx napi artifacts --output-dir . --npm-dir $(PACKAGES)/npm/dirs > /dev/null
+	rm -rf node/npm $(PACKAGES)/npm && mkdir -p $(PACKAGES)/npm
+	cd node && npx napi create-npm-dirs > /dev/null
+	cp node/exto360.$(NPM_PLATFORM).node node/npm/$(NPM_PLATFORM)/
 	cd node && npm pack --silent --pack-destination $(PACKAGES)/npm > /dev/null
-	cd $(PACKAGES)/npm/dirs/linux-x64-gnu && npm pack --silent --pack-destination $(PACKAGES)/npm > /dev/null
+	cd node/npm/$(NPM_PLATFORM) && npm pack --silent --pack-destination $(PACKAGES)/npm > /dev/null
 	ls $(PACKAGES)/npm/*.tgz
 
 test-node: node-build
@@ -120,7 +121,7 @@ system-deps:
 ## libexto360 (the client: .so with soname libexto360.so.0, and .a) and libexto360_testing (the
 ## emulator, for tests only), installed as a tree under $(C_OUT): what `make install` installs.
 c-lib: toolchain $(TOOLS)
-	$(ZIGBUILD) -q -p exto360-c -p exto360-c-testing
+	$(DIST_CARGO) -q -p exto360-c -p exto360-c-testing
 	bindings/c/install.sh $(DIST) $(C_OUT) $(VERSION)
 
 ## Installs the C library under PREFIX (default /usr/local): include/, lib/ (sonames and links),
@@ -190,8 +191,8 @@ test-packaging: python-wheel python-sdist npm-pack nuget c-lib test-rust-package
 	tests/packaging/python_consumer.sh $$(ls $(WHEELS)/exto360-*.whl)
 	@# the sdist, built from source through PEP 517 (registry crates come from the shared cache)
 	rm -rf $(WHEELS)/from-sdist
-	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) $(WITH_ZIG) pip wheel -q --no-deps --no-build-isolation -w $(WHEELS)/from-sdist \
-	    --config-settings=build-args="--profile dist --zig --compatibility manylinux2014 --target $(TRIPLE)" $$(ls $(WHEELS)/exto360-*.tar.gz)
+	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) $(ZIG) $(abspath $(VENV))/bin/pip wheel -q --no-deps --no-build-isolation -w $(WHEELS)/from-sdist \
+	    --config-settings=build-args="--profile dist --compatibility manylinux2014 --target $(TRIPLE)" $$(ls $(WHEELS)/exto360-*.tar.gz)
 	tests/packaging/python_consumer.sh $$(ls $(WHEELS)/from-sdist/exto360-*.whl)
 	tests/packaging/npm_consumer.sh $(PACKAGES)/npm/exto360-$(VERSION).tgz $(PACKAGES)/npm/exto360-linux-x64-gnu-$(VERSION).tgz
 	@# the C install tree: `make install` into an empty prefix, consumed by a CMake project
@@ -234,7 +235,7 @@ demo: toolchain python-wheel node-build c-lib
 
 ## Benchmarks print figures; they never fail on time. They run the release artefacts ($(DIST)).
 bench: toolchain python-wheel node-build c-lib
-	$(ZIGBUILD) -q -p exto360-bench -p exto360-emulator
+	$(DIST_CARGO) -q -p exto360-bench -p exto360-emulator
 	$(DIST)/emulator
 	$(DIST)/core all
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_bench.py
@@ -249,5 +250,5 @@ bench-sizes: python-wheel npm-pack nuget c-lib
 
 ## Run the emulator in the foreground with the demo dataset (Ctrl-C to stop).
 emulator: toolchain $(TOOLS)
-	$(ZIGBUILD) -q -p exto360-emulator
+	$(DIST_CARGO) -q -p exto360-emulator
 	$(DIST)/exto360-emulator --port 8360
