@@ -93,7 +93,7 @@ namespace Exto360
     }
 
     /// <summary>
-    /// Finds libexto360 before the first call. .NET Core resolves runtimes/&lt;rid&gt;/native/ of a
+    /// Finds libexto360 before the first call (Client's static constructor). .NET Core resolves runtimes/&lt;rid&gt;/native/ of a
     /// NuGet package itself; Mono and .NET Framework do not, so the library is loaded here by its
     /// full path, and Exto360.dll.config maps "exto360" to its soname (libexto360.so.0), which the
     /// system loader then recognises as already loaded.
@@ -134,7 +134,6 @@ namespace Exto360
     internal static class Native
     {
         const string Lib = "exto360";
-        static Native() { NativeLoader.Load(); }
         [DllImport(Lib)] internal static extern IntPtr exto360_version();
         [DllImport(Lib)] internal static extern void exto360_string_free(IntPtr s);
         [DllImport(Lib)] internal static extern void exto360_error_free(IntPtr e);
@@ -240,6 +239,10 @@ namespace Exto360
     public sealed class Client : IDisposable
     {
         readonly ClientHandle h;
+
+        // Every native call starts from a Client (instance or static member), and Mono resolves a
+        // P/Invoke without running its class's static constructor: the library is found here.
+        static Client() { NativeLoader.Load(); }
 
         /// <summary>From a JSON config: {"token", "baseUrl", "projectId", "tenantId", "timeout" (s), "maxRetries", "retryWrites", "rateLimit"}.
         /// Unset keys come from the EXTO360_* environment variables.</summary>
