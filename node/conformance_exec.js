@@ -57,6 +57,7 @@ async function run(c, op, a) {
     case 'users.removeAccess': return c.users.removeAccess(a.username, a.projects ?? [], a.groups ?? [])
     case 'users.removeProjectAccess': return c.users.removeProjectAccess(a.username, a.projectIds ?? [])
     case 'filter.render': return filter(a.filter).render()
+    case 'version': return exto.version()
   }
   throw new exto.InvalidInputError(`unknown operation ${op}`)
 }

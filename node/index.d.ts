@@ -333,4 +333,5 @@ export declare class BulkWriteError extends Exto360Error {
   readonly unknown: number[]
 }
 
-export declare const version: string
+/** The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package. */
+export declare function version(): string

@@ -5,7 +5,11 @@
 const native = require('./native.js')
 const errors = require('./errors.js')
 const { Filter, Field } = require('./filter.js')
-const { version } = require('./package.json')
+
+/** The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package. */
+function version() {
+  return native.version()
+}
 
 const { fromNative } = errors
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
@@ -16,7 +20,7 @@ function config(opts = {}) {
   for (const k of Object.keys(opts)) {
     if (!known.includes(k)) throw new errors.InvalidInputError(`unknown client option '${k}' (known: ${known.join(', ')})`, { code: 'invalid_input' })
   }
-  const cfg = { userAgent: `exto360-node/${version}` }
+  const cfg = { userAgent: `exto360-node/${version()}` }
   for (const k of ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'maxRetries', 'retryWrites', 'rateLimitStore', 'rateLimitNamespace', 'rateLimitFallback', 'rateLimitWorkers']) {
     if (opts[k] !== undefined && opts[k] !== null) cfg[k] = opts[k]
   }

@@ -62,8 +62,9 @@ static class ConformanceExec
             case "users.groups": return c.Users.Groups(a.ContainsKey("onlyProjectGroups") && (bool)a["onlyProjectGroups"]);
             case "users.activate": return Bulk(c.Users.Activate(J(a, "usernames")));
             case "users.deactivate": return Bulk(c.Users.Deactivate(J(a, "usernames")));
-            case "users.removeAccess": return c.Users.RemoveAccess(S(a, "username"), J(a, "projects") ?? "[]", J(a, "groups"));
+            case "users.removeAccess": return c.Users.RemoveAccess(S(a, "username"), J(a, "projects") ?? "[]", J(a, "groups") ?? "[]");
             case "users.removeProjectAccess": return c.Users.RemoveProjectAccess(S(a, "username"), J(a, "projectIds") ?? "[]");
+            case "version": return new JsonPrimitive(Client.Version).ToString();
             case "filter.render": return new JsonPrimitive(Client.RenderFilter(a["filter"].ToString())).ToString();
         }
         throw new ArgumentException("unknown operation " + op);

@@ -7,11 +7,11 @@ using Exto360;
 
 static class Emu
 {
-    [DllImport("exto360")] static extern int exto360_emulator_start(byte[] opts, out IntPtr emu, out IntPtr err);
-    [DllImport("exto360")] static extern IntPtr exto360_emulator_url(IntPtr emu);
-    [DllImport("exto360")] static extern IntPtr exto360_emulator_token(IntPtr emu);
-    [DllImport("exto360")] static extern int exto360_emulator_set_faults(IntPtr emu, byte[] faults, out IntPtr err);
-    [DllImport("exto360")] static extern void exto360_emulator_free(IntPtr emu);
+    [DllImport("exto360_testing")] static extern int exto360_emulator_start(byte[] opts, out IntPtr emu, out IntPtr err);
+    [DllImport("exto360_testing")] static extern IntPtr exto360_emulator_url(IntPtr emu);
+    [DllImport("exto360_testing")] static extern IntPtr exto360_emulator_token(IntPtr emu);
+    [DllImport("exto360_testing")] static extern int exto360_emulator_set_faults(IntPtr emu, byte[] faults, out IntPtr err);
+    [DllImport("exto360_testing")] static extern void exto360_emulator_free(IntPtr emu);
     static byte[] U8(string s) { var b = System.Text.Encoding.UTF8.GetBytes(s + "\0"); return b; }
     static string Str(IntPtr p) { return Marshal.PtrToStringAnsi(p); }
     public static IntPtr Start() { IntPtr e, err; if (exto360_emulator_start(null, out e, out err) != 0) throw new Exception("emulator"); return e; }

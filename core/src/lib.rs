@@ -40,6 +40,15 @@ mod models;
 mod paging;
 mod ratelimit;
 
+/// The version of this crate — and of every exto360 package (Python, Node, C, C#), which are
+/// released together under the one version of the workspace's Cargo.toml.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// [`VERSION`], e.g. `"0.1.0"`.
+pub fn version() -> &'static str {
+    VERSION
+}
+
 pub use api::health::Health;
 pub use api::records::{Masters, Modules, RawRow};
 pub use api::subtable::SubTable;

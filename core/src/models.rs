@@ -177,7 +177,7 @@ pub struct Groups {
     pub groups: Vec<String>,
 }
 
-/// The body of `POST /user/user-access` ([G] shape, §13A): the user's profile (created if new),
+/// The body of `POST /user/user-access` (\[G\] shape, §13A): the user's profile (created if new),
 /// per-project groups and spaces, and tenant-level groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GrantAccess {

@@ -28,10 +28,10 @@ use crate::state::World;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ListShape {
-    /// `{rows, total, page, pageSize, totalPages}` (response-format page, [V]).
+    /// `{rows, total, page, pageSize, totalPages}` (response-format page, \[V\]).
     #[default]
     Object,
-    /// A bare array of records ([G] API page sample).
+    /// A bare array of records (\[G\] API page sample).
     Array,
 }
 

@@ -27,6 +27,12 @@ fn parse(what: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| invalid(format!("{what} is not valid JSON: {e}")))
 }
 
+/// The version of the native core: one number for every exto360 package.
+#[napi]
+pub fn version() -> &'static str {
+    exto360::VERSION
+}
+
 #[napi]
 pub struct NativeClient {
     client: exto360::Client,

@@ -11,7 +11,7 @@ The client keeps to the API's 3 requests/second, retries what is safe to retry, 
 bounded memory, and writes any number of records in chunks the API accepts.
 """
 
-from ._client import AsyncClient, Client, __version__
+from ._client import AsyncClient, Client, __version__, version
 from ._filter import DateField, Field, Filter, NumberField, PrimitiveField, StringField
 from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult
 from .errors import (
@@ -60,4 +60,5 @@ __all__ = [
     "BulkWriteError",
     "BulkReport",
     "__version__",
+    "version",
 ]

@@ -10,9 +10,14 @@ from . import _native
 from ._filter import Filter
 from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult, records_to_pandas
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = ["Client", "AsyncClient", "version"]
 
 __version__ = _native.__version__
+
+
+def version() -> str:
+    """The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package."""
+    return __version__
 
 FilterArg = Union[Filter, str, None]
 RateLimit = Union[float, int, str, bool, None]

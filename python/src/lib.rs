@@ -18,7 +18,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_function(wrap_pyfunction!(render_filter, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("__version__", exto360::VERSION)?;
     Ok(())
 }
 

@@ -91,6 +91,8 @@ def run(c, op, a):
         return c.users.remove_access(a["username"], a.get("projects", []), a.get("groups", []))
     if op == "users.removeProjectAccess":
         return c.users.remove_project_access(a["username"], a.get("projectIds", []))
+    if op == "version":
+        return exto360.version()
     if op == "filter.render":
         return build_filter(a["filter"]).render()
     raise exto360.InvalidInputError(f"unknown operation {op}")

@@ -10,9 +10,19 @@
  *    caller, and freed with exto360_string_free().
  *  - NULL pointers, invalid UTF-8 or JSON give EXTO360_INVALID_ARGUMENT and an error saying
  *    which argument; the library never crashes the process and no panic crosses the boundary.
+ *  - NULL means "absent" only where a parameter's documentation says so (config_json,
+ *    args_json, project_id, options_json). Every list parameter (records_json, rows_json,
+ *    record_ids_json, usernames_json, projects_json, groups_json, project_ids_json,
+ *    faults_json) and every body (grant_json, filter_json) is required: pass "[]" for an empty
+ *    list; NULL gives EXTO360_INVALID_ARGUMENT and nothing is sent.
+ *  - Error messages are one line: control characters of echoed input are escaped.
  *  - Handles (exto360_client, exto360_pager) are opaque; every *_free accepts NULL.
  *  - A client may be used from several threads at once. A pager is used by one thread at a time.
  *  - Calls block the calling thread until done (network waits run on the library's threads).
+ *  - fork(): a child may go on using the library, clients made before the fork included (in
+ *    the child a client reconnects on its first call; the parent's connections are left alone).
+ *    A pager started before the fork answers EXTO360_INVALID_ARGUMENT in the child (start a
+ *    new one); free it as usual. Fork while none of your threads is inside a library call.
  */
 
 #ifndef EXTO360_H
@@ -78,17 +88,16 @@ typedef enum {
 } exto360_status;
 
 /**
- * An opaque client. Safe to share between threads.
+ * An opaque client. Safe to share between threads, and usable in a child of `fork()`: there
+ * it is rebuilt from its config (the parent's connections are not the child's).
  */
 typedef struct exto360_client exto360_client;
 
 /**
- * An in-process emulator of the Data API, for tests of your own code.
- */
-typedef struct exto360_emulator exto360_emulator;
-
-/**
  * An error: kind, HTTP status, message, server summary and details, and its JSON form.
+ *
+ * Errors made by libexto360_testing are freed by libexto360's exto360_error_free: both libraries
+ * are built together from this one definition, and both allocate with the system allocator.
  */
 typedef struct exto360_error exto360_error;
 
@@ -163,8 +172,13 @@ const char *exto360_error_details_json(const exto360_error *err);
 
 /**
  * Creates a client from a JSON config: `{"token", "baseUrl", "projectId", "tenantId",
- * "workspaceId", "timeout" (seconds), "maxRetries", "retryWrites", "rateLimit" (requests/s or
- * null)}`. Unset keys come from the EXTO360_* environment; NULL means `{}`.
+ * "workspaceId", "timeout", "connectTimeout" (seconds, at most 86400), "maxRetries" (at most
+ * 100), "initialBackoff", "maxBackoff", "maxRetryWait" (seconds, at most 3600), "retryWrites",
+ * "rateLimit" (requests/s, 0.001 to 10000, or null), "rateLimitStore" ("redis://…": one limit
+ * for every process on the token), "rateLimitNamespace", "rateLimitFallback" ("local" or
+ * "fail"), "rateLimitWorkers", "bulkConcurrency", "prefetchPages", "userAgent",
+ * "allowInsecureHttp"}`. Unset keys come from the EXTO360_* environment; NULL means `{}`. A
+ * value out of range or an unknown key is EXTO360_INVALID_ARGUMENT.
  * @param out receives the client; free it with exto360_client_free().
  * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
  */
@@ -344,7 +358,7 @@ exto360_status exto360_users_deactivate(const exto360_client *client,
                                         exto360_error **err);
 
 /**
- * Removes a user from projects and groups (JSON arrays, ≤ 100 each; `groups_json` may be NULL).
+ * Removes a user from projects and groups (JSON arrays, ≤ 100 each; `"[]"` for no groups).
  * @param out_json receives `{"status": "success"}`; free with exto360_string_free().
  */
 exto360_status exto360_users_remove_access(const exto360_client *client,
@@ -411,50 +425,6 @@ exto360_status exto360_pager_next(exto360_pager *pager, char **page_json, exto36
  * Frees a pager (stopping its background fetching). NULL is ignored.
  */
 void exto360_pager_free(exto360_pager *pager);
-
-/**
- * Starts an emulator on 127.0.0.1 (a free port). `options_json`: `{"dataset": {...},
- * "settings": {"rateLimit": 3, ...}, "token": "..."}` or NULL (demo dataset, no rate limit).
- * @param out receives the emulator; stop and free it with exto360_emulator_free().
- */
-exto360_status exto360_emulator_start(const char *options_json,
-                                      exto360_emulator **out,
-                                      exto360_error **err);
-
-/**
- * The emulator's base URL. Borrowed: valid until the emulator is freed. NULL for NULL.
- */
-const char *exto360_emulator_url(const exto360_emulator *emu);
-
-/**
- * The emulator's token. Borrowed: valid until the emulator is freed. NULL for NULL.
- */
-const char *exto360_emulator_token(const exto360_emulator *emu);
-
-/**
- * The request journal as a JSON array (method, path, params, headers with the token masked,
- * body, status). @param out_json free with exto360_string_free().
- */
-exto360_status exto360_emulator_journal(const exto360_emulator *emu,
-                                        char **out_json,
-                                        exto360_error **err);
-
-/**
- * Replaces the fault rules (a JSON array, e.g. `[{"kind": "status", "status": 503, "times": 1}]`).
- */
-exto360_status exto360_emulator_set_faults(const exto360_emulator *emu,
-                                           const char *faults_json,
-                                           exto360_error **err);
-
-/**
- * Back to the dataset; clears the journal and faults.
- */
-exto360_status exto360_emulator_reset(const exto360_emulator *emu, exto360_error **err);
-
-/**
- * Stops and frees an emulator. NULL is ignored.
- */
-void exto360_emulator_free(exto360_emulator *emu);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -145,7 +145,13 @@ static exto360_status run(exto360_client *c, const char *op, const cJSON *a, cha
         }
     } else if (!strcmp(op, "users.removeAccess")) st = exto360_users_remove_access(c, field_str(a, "username"), j1 = field_json(a, "projects"), j2 = field_json(a, "groups"), out, err);
     else if (!strcmp(op, "users.removeProjectAccess")) st = exto360_users_remove_project_access(c, field_str(a, "username"), j1 = field_json(a, "projectIds"), out, err);
-    else if (!strcmp(op, "filter.render")) {
+    else if (!strcmp(op, "version")) {
+        cJSON *s = cJSON_CreateString(exto360_version()); /* static: not freed */
+        *out = cJSON_PrintUnformatted(s);
+        *mine = 1;
+        cJSON_Delete(s);
+        st = EXTO360_OK;
+    } else if (!strcmp(op, "filter.render")) {
         char *text = NULL;
         st = exto360_filter_render(j3 = field_json(a, "filter"), &text, err);
         if (st == EXTO360_OK) {

@@ -1,4 +1,4 @@
-//! §4.1 (and the [V]-only §4.2 list, which tests use to see what was written).
+//! §4.1 (and the \[V\]-only §4.2 list, which tests use to see what was written).
 
 use std::sync::Arc;
 

@@ -63,8 +63,8 @@ fn check_groups(t: &Tenant, groups: &[String]) -> ApiResult<()> {
     Ok(())
 }
 
-/// `POST /user/user-access`. Accepts the [G] body `{user:{...}, projects:[{projectId, groups,
-/// spaces}], groups}` and the [V] body `{username, projects:[ids], groups}` (§13 C30).
+/// `POST /user/user-access`. Accepts the \[G\] body `{user:{...}, projects:[{projectId, groups,
+/// spaces}], groups}` and the \[V\] body `{username, projects:[ids], groups}` (§13 C30).
 pub async fn grant(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, body: Bytes) -> ApiResult<Response> {
     let body = object(&body)?;
     let mut world = s.world_mut();
@@ -192,7 +192,7 @@ pub async fn by_user(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx
     Ok(json(StatusCode::OK, &user.to_json()))
 }
 
-/// `GET /user/groups` — `onlyProjectGroups` ([G]) or `onlyProjectsGroups` ([V]), §13 C31.
+/// `GET /user/groups` — `onlyProjectGroups` (\[G\]) or `onlyProjectsGroups` (\[V\]), §13 C31.
 pub async fn groups(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, RawQuery(q): RawQuery) -> ApiResult<Response> {
     let params = Params::parse(q.as_deref());
     let only_projects = params.flag(&["onlyProjectGroups", "onlyProjectsGroups"])?;

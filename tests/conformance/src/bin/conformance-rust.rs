@@ -120,6 +120,7 @@ async fn run(op: &str, c: &Client, a: &Value) -> Result<Value> {
         }
         "users.removeAccess" => to(&c.users().remove_access(a["username"].as_str().unwrap_or_default(), &strings(&a["projects"]), &strings(&a["groups"])).await?),
         "users.removeProjectAccess" => to(&c.users().remove_project_access(a["username"].as_str().unwrap_or_default(), &strings(&a["projectIds"])).await?),
+        "version" => json!(exto360::version()),
         "filter.render" => json!(filter_from_json(&a["filter"]).render()?),
         other => return Err(exto360::Error::invalid_input(format!("unknown operation '{other}'"))),
     })

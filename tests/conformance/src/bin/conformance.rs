@@ -106,9 +106,11 @@ impl Drop for Executor {
 }
 
 /// Expands `{"$repeat": {"count": n, "template": T}}` (every `{i}` in strings of T becomes the
-/// index, `"$i"` the index as a number) and `{"$recordId": {"module": M, "index": k}}`.
+/// index, `"$i"` the index as a number), `{"$recordId": {"module": M, "index": k}}` and
+/// `"$version"` (the workspace's one version, which every package reports).
 fn resolve(v: &Value, emu: &Emulator) -> Value {
     match v {
+        Value::String(s) if s == "$version" => Value::String(env!("CARGO_PKG_VERSION").into()),
         Value::Object(o) if o.contains_key("$repeat") => {
             let spec = &o["$repeat"];
             let n = spec["count"].as_u64().unwrap_or(0) as usize;
