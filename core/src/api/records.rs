@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::upsert_chunks;
+use super::{JsonRows, upsert_chunks};
 use crate::client::{Call, Client};
 use crate::encode;
 use crate::error::Result;
@@ -105,14 +105,25 @@ impl Collection {
         )
     }
 
-    async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>) -> Result<UpsertResult> {
+    /// The path and query of an upsert (`userName` for modules).
+    fn upsert_target(&self, user_name: Option<&str>) -> Result<(String, Vec<(&'static str, String)>)> {
         let path = self.path()?;
         let mut query = Vec::new();
         if let Some(u) = user_name {
             encode::required("user_name", u)?;
             query.push(("userName", u.to_string()));
         }
+        Ok((path, query))
+    }
+
+    async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>) -> Result<UpsertResult> {
+        let (path, query) = self.upsert_target(user_name)?;
         upsert_chunks(&self.client, path, query, rows, "records").await
+    }
+
+    async fn upsert_json_rows(&self, rows: &dyn JsonRows, user_name: Option<&str>) -> Result<UpsertResult> {
+        let (path, query) = self.upsert_target(user_name)?;
+        super::upsert_json_rows(&self.client, path, query, rows).await
     }
 }
 
@@ -168,6 +179,11 @@ impl Masters {
     pub async fn upsert<R: Serialize>(&self, records: &[R]) -> Result<UpsertResult> {
         self.c.upsert(records, None).await
     }
+
+    /// [`Self::upsert`] of rows the caller serialises itself (see [`JsonRows`]).
+    pub async fn upsert_json_rows(&self, records: &dyn JsonRows) -> Result<UpsertResult> {
+        self.c.upsert_json_rows(records, None).await
+    }
 }
 
 /// `client.modules(name)`: records of one custom module (e.g. `CUSTOMMODULE`).
@@ -185,6 +201,11 @@ impl Modules {
     /// Like [`Masters::upsert`], acting as `user_name` (an active user of the tenant).
     pub async fn upsert<R: Serialize>(&self, records: &[R], user_name: &str) -> Result<UpsertResult> {
         self.c.upsert(records, Some(user_name)).await
+    }
+
+    /// [`Self::upsert`] of rows the caller serialises itself (see [`JsonRows`]).
+    pub async fn upsert_json_rows(&self, records: &dyn JsonRows, user_name: &str) -> Result<UpsertResult> {
+        self.c.upsert_json_rows(records, Some(user_name)).await
     }
 }
 
