@@ -343,9 +343,9 @@ pub(crate) fn date(days: i64) -> Option<chrono::NaiveDate> {
 /// `YYYY-MM-DDTHH:MM:SS.sssZ` (6 or 9 fraction digits when the value has them).
 pub(crate) fn write_timestamp(dt: chrono::DateTime<chrono::Utc>, out: &mut Vec<u8>) {
     let n = dt.timestamp_subsec_nanos();
-    let fmt = if n % 1_000_000 == 0 {
+    let fmt = if n.is_multiple_of(1_000_000) {
         "%Y-%m-%dT%H:%M:%S%.3fZ"
-    } else if n % 1_000 == 0 {
+    } else if n.is_multiple_of(1_000) {
         "%Y-%m-%dT%H:%M:%S%.6fZ"
     } else {
         "%Y-%m-%dT%H:%M:%S%.9fZ"

@@ -150,7 +150,7 @@ fn empty_results_and_bad_pages() {
     let t = table_from_json("[]", SchemaMode::Widen).unwrap();
     assert_eq!(t.num_rows(), 0);
     for bad in [json!([1]), json!([{"customFields": "x"}])] {
-        let e = decode_pages(&[bad.clone()], SchemaMode::Widen).unwrap_err();
+        let e = decode_pages(std::slice::from_ref(&bad), SchemaMode::Widen).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{bad}: {e}");
     }
     assert_eq!(table_from_json("{}", SchemaMode::Widen).unwrap_err().kind(), ErrorKind::InvalidInput);
@@ -247,3 +247,4 @@ fn a_table_exported_as_a_c_stream_reads_back() {
     let ffi_schema = arrow_schema::ffi::FFI_ArrowSchema::try_from(schema.as_ref()).unwrap();
     assert_eq!(crate::ffi::import_schema(&ffi_schema).unwrap(), schema);
 }
+
