@@ -50,7 +50,7 @@ test-rust:
 $(VENV)/.installed:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q "maturin>=1.9.4,<2" pytest mypy pandas httpx requests
+	$(VENV)/bin/pip install -q "maturin>=1.9.4,<2" pytest mypy pandas pyarrow polars httpx requests
 	touch $@
 
 ## Builds the abi3 wheel and installs it into .venv (what `pip install exto360` gives).

@@ -261,6 +261,7 @@ impl PageDecoder {
                 (Err(_), Outcome::Widened(wider)) => {
                     if matches!(self.mode, SchemaMode::FirstPage) && self.pages > 1 {
                         let (path, before, now) = first_change("", &self.shape, &wider).unwrap_or_default();
+                        let path = column_path(&wider, &path);
                         return Err(Error::invalid_input(format!(
                             "page {} does not fit the schema of the first page: field '{path}' held {before} and now holds {now}; \
                              pass an explicit schema, or read a table (which widens types across pages)",
@@ -316,6 +317,16 @@ impl PageDecoder {
             Some(l) => l.flatten(&d.batch),
             None => Layout::inferred(&d.shape).flatten(&d.batch),
         }
+    }
+}
+
+/// A field path (`customFields.a.b`) as the output names it (`a.b`, unless `a` is prefixed).
+fn column_path(shape: &Ty, path: &str) -> String {
+    let Some(rest) = path.strip_prefix("customFields.") else { return path.to_string() };
+    let first = rest.split(['.', '[']).next().unwrap_or(rest);
+    match shape {
+        Ty::Object(top) if !is_attribute(first) && !top.contains_key(first) => rest.to_string(),
+        _ => path.to_string(),
     }
 }
 
