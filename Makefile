@@ -61,7 +61,8 @@ python-wheel: toolchain $(VENV)/.installed
 
 test-python: python-wheel
 	cd python/tests && $(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/mypy --strict python/examples/quickstart.py
+	$(VENV)/bin/mypy --strict python/examples/quickstart.py python/examples/dataframes.py
+	$(PY) python/examples/dataframes.py > /dev/null
 
 # ---------------------------------------------------------------- Node
 ## Builds the addon with @napi-rs/cli (installed from npm into node/node_modules).
@@ -101,6 +102,10 @@ test-c: c-lib system-deps
 	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=1 $(C_OUT)/test_api
 	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_api.c -L$(C_OUT)/lib -lexto360 -lpthread -o $(C_OUT)/test_api_asan
 	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_api_asan
+	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/test_arrow.c -L$(C_OUT)/lib -lexto360 -o $(C_OUT)/test_arrow
+	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=1 $(C_OUT)/test_arrow
+	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_arrow.c -L$(C_OUT)/lib -lexto360 -o $(C_OUT)/test_arrow_asan
+	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_arrow_asan
 	gcc $(CFLAGS_STRICT) $$(PKG_CONFIG_PATH=$(C_OUT)/lib/pkgconfig pkg-config --cflags exto360) bindings/c/examples/quickstart.c $(C_OUT)/lib/libexto360.a $(STATIC_LIBS) -o $(C_OUT)/quickstart
 	$(C_OUT)/quickstart > /dev/null
 	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/conformance_exec.c -Wl,-rpath,$(C_OUT)/lib -L$(C_OUT)/lib -lexto360 -lcjson -o $(C_OUT)/conformance_exec
@@ -134,6 +139,7 @@ bench: toolchain python-wheel node-build
 	$(RELEASE)/emulator
 	$(RELEASE)/core all
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator $(PY) bench/python_bench.py
+	EMULATOR_BIN=$(RELEASE)/exto360-emulator $(PY) bench/python_columnar_bench.py
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator node bench/node_bench.mjs
 	$(MAKE) -s c-lib
 	bench/c_bench.sh $(RELEASE) $(C_OUT)

@@ -75,7 +75,7 @@ impl ArrayDecoder for RootDecoder {
     fn decode(&mut self, tape: &Tape<'_>, pos: &[u32]) -> Result<ArrayRef, ArrowError> {
         let mut walk = self.walk.lock().unwrap_or_else(|e| e.into_inner());
         let outcome = match &walk.explicit {
-            Some(fields) => match pos.iter().enumerate().try_for_each(|(i, &p)| check_row(tape, p, fields, "").map_err(|e| format!("row {i}: {e}"))) {
+            Some(fields) => match pos.iter().enumerate().try_for_each(|(i, &p)| check_row(tape, p, fields).map_err(|e| format!("row {i}: {e}"))) {
                 Ok(()) => Outcome::Fits,
                 Err(e) => Outcome::Failed(e),
             },
@@ -209,28 +209,42 @@ fn sample(tape: &Tape<'_>, idx: u32, max: usize) -> String {
     }
 }
 
+/// Where a value that does not fit is (a field path, built on the way out) and what it is.
+type Misfit = (String, String);
+
 /// Checks a row against an explicit schema's fields: every value of a known field fits its
-/// type (fields the schema does not name are left out). `prefix`: the path of the row's
-/// fields in messages.
-fn check_row(tape: &Tape<'_>, idx: u32, fields: &Fields, prefix: &str) -> Result<(), String> {
+/// type (fields the schema does not name are left out).
+fn check_row(tape: &Tape<'_>, idx: u32, fields: &Fields) -> Result<(), String> {
+    check_object(tape, idx, fields, true).map_err(|(path, what)| if path.is_empty() { format!("the row {what}") } else { format!("field '{path}' {what}") })
+}
+
+fn check_object(tape: &Tape<'_>, idx: u32, fields: &Fields, top: bool) -> Result<(), Misfit> {
     let TapeElement::StartObject(end) = tape.get(idx) else {
-        return Err(format!("not a JSON object: {}", sample(tape, idx, 60)));
+        return Err((String::new(), format!("is not a JSON object: {}", sample(tape, idx, 60))));
     };
     let mut cur = idx + 1;
     while cur < end {
-        let TapeElement::String(k) = tape.get(cur) else { return Err("internal: object key is not a string".into()) };
+        let TapeElement::String(k) = tape.get(cur) else { return Err((String::new(), "has a key that is not a string".into())) };
         let key = tape.get_string(k);
         if let Some((_, f)) = fields.find(key) {
-            check(tape, cur + 1, f.data_type(), &format!("{prefix}{key}"))?;
+            check(tape, cur + 1, f.data_type()).map_err(|(path, what)| {
+                // Custom fields are named by their own name.
+                let path = match (top && key == "customFields", path.is_empty()) {
+                    (true, _) => path.trim_start_matches('.').to_string(),
+                    (false, true) => key.to_string(),
+                    (false, false) => format!("{key}{path}"),
+                };
+                (path, what)
+            })?;
         }
-        cur = tape.next(cur + 1, "value").map_err(|e| e.to_string())?;
+        cur = tape.next(cur + 1, "value").map_err(|e| (String::new(), e.to_string()))?;
     }
     Ok(())
 }
 
 /// Whether the value at `idx` fits `dt` without being changed (arrow-json would otherwise cut
-/// `1.5` to `1` in an integer column, or read `"007"` as 7). `path` names it in messages.
-fn check(tape: &Tape<'_>, idx: u32, dt: &DataType, path: &str) -> Result<(), String> {
+/// `1.5` to `1` in an integer column, or read `"007"` as 7).
+fn check(tape: &Tape<'_>, idx: u32, dt: &DataType) -> Result<(), Misfit> {
     let el = tape.get(idx);
     if el == TapeElement::Null {
         return Ok(());
@@ -249,20 +263,18 @@ fn check(tape: &Tape<'_>, idx: u32, dt: &DataType, path: &str) -> Result<(), Str
         (DataType::List(f) | DataType::LargeList(f), TapeElement::StartList(end)) => {
             let mut cur = idx + 1;
             while cur < end {
-                check(tape, cur, f.data_type(), &format!("{path}[]"))?;
-                cur = tape.next(cur, "list item").map_err(|e| e.to_string())?;
+                check(tape, cur, f.data_type()).map_err(|(path, what)| (format!("[]{path}"), what))?;
+                cur = tape.next(cur, "list item").map_err(|e| (String::new(), e.to_string()))?;
             }
             true
         }
         (DataType::Struct(fs), TapeElement::StartObject(_)) => {
-            // Custom fields are named by their own name.
-            let prefix = if path == "customFields" { String::new() } else { format!("{path}.") };
-            check_row(tape, idx, fs, &prefix)?;
+            check_object(tape, idx, fs, false).map_err(|(path, what)| (format!(".{path}"), what))?;
             true
         }
         _ => false,
     };
-    if fits { Ok(()) } else { Err(format!("field '{path}' holds {}, which does not fit {dt}", sample(tape, idx, 60))) }
+    if fits { Ok(()) } else { Err((String::new(), format!("holds {}, which does not fit {dt}", sample(tape, idx, 60)))) }
 }
 
 /// Types an explicit schema may name, and their decode types (time zones dropped, see

@@ -199,21 +199,23 @@ pub struct PageDecoder {
     decoder: Decoder,
     /// Fixed output columns (first page or explicit schema).
     layout: Option<Arc<Layout>>,
+    /// What arrow-json decodes for an explicit schema.
+    explicit: Option<SchemaRef>,
     pages: usize,
 }
 
 impl PageDecoder {
     pub fn new(mode: SchemaMode) -> Result<PageDecoder> {
-        let (explicit, layout, decode_schema) = match &mode {
+        let (layout, explicit) = match &mode {
             SchemaMode::Explicit(s) => {
                 let (layout, decode) = Layout::explicit(s)?;
-                (Some(decode.fields().clone()), Some(Arc::new(layout)), decode)
+                (Some(Arc::new(layout)), Some(Arc::new(decode)))
             }
-            _ => (None, None, Schema::empty()),
+            _ => (None, None),
         };
-        let walk = Arc::new(Mutex::new(Walk { explicit, shape: Ty::object(), outcome: Outcome::Fits }));
-        let decoder = build(Arc::new(decode_schema), &walk)?;
-        Ok(PageDecoder { mode, walk, shape: Arc::new(Ty::object()), decoder, layout, pages: 0 })
+        let walk = Arc::new(Mutex::new(Walk { explicit: explicit.as_ref().map(|s| s.fields().clone()), shape: Ty::object(), outcome: Outcome::Fits }));
+        let decoder = build(explicit.clone().unwrap_or_else(|| Arc::new(Schema::empty())), &walk)?;
+        Ok(PageDecoder { mode, walk, shape: Arc::new(Ty::object()), decoder, layout, explicit, pages: 0 })
     }
 
     /// The output schema as it stands (final once the last page is decoded).
@@ -291,18 +293,12 @@ impl PageDecoder {
     }
 
     fn decoder_schema(&self) -> SchemaRef {
-        Arc::new(match &self.mode {
-            SchemaMode::Explicit(s) => Layout::explicit(s).map(|(_, d)| d).unwrap_or_else(|_| Schema::empty()),
-            _ => shape_schema(&self.shape),
-        })
+        self.explicit.clone().unwrap_or_else(|| Arc::new(shape_schema(&self.shape)))
     }
 
     /// A fresh arrow-json decoder for `shape` (also after an error, which leaves one dirty).
     fn rebuild(&mut self, shape: Ty) -> Result<()> {
-        let schema = match &self.mode {
-            SchemaMode::Explicit(_) => self.decoder_schema(),
-            _ => Arc::new(shape_schema(&shape)),
-        };
+        let schema = self.explicit.clone().unwrap_or_else(|| Arc::new(shape_schema(&shape)));
         self.walk.lock().unwrap_or_else(|e| e.into_inner()).shape = shape.clone();
         if !matches!(self.mode, SchemaMode::Explicit(_)) {
             self.shape = Arc::new(shape);
