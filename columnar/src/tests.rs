@@ -71,8 +71,8 @@ fn attributes_are_typed_and_custom_fields_flattened() {
 #[test]
 fn types_widen_across_pages_and_earlier_values_are_kept() {
     let pages = [
-        json!([{"customFields": {"a": 1, "b": 1.5, "d": "2024-01-01", "t": "2025-02-27T02:20:06.958Z", "l": ["x"], "i": 9007199254740993i64}}]),
-        json!([{"customFields": {"a": 2.5, "b": "n/a", "d": "soon", "t": "later", "l": "y", "new": true, "i": 1}}]),
+        json!([{"customFields": {"a": 1, "b": 1.5, "d": "2024-01-01", "t": "2025-02-27T02:20:06.958Z", "l": ["x"], "i": 9007199254740993i64, "yes": true}}]),
+        json!([{"customFields": {"a": 2.5, "b": "n/a", "d": "soon", "t": "later", "l": "y", "new": true, "i": 1, "yes": 0}}]),
         json!([{"customFields": {"a": null, "l": {"k": [1, "2"]}, "i": 0.5}}]),
     ];
     let b = one(&pages);
@@ -89,6 +89,7 @@ fn types_widen_across_pages_and_earlier_values_are_kept() {
     assert_eq!(parsed, vec![json!(["x"]), json!("y"), json!({"k": [1, "2"]})]);
     // Beyond 2^53 an integer cannot become a float: the column becomes text, digits intact.
     assert_eq!(strings(col(&b, "i")), vec![Some("9007199254740993".into()), Some("1".into()), Some("0.5".into())]);
+    assert_eq!(strings(col(&b, "yes")), vec![Some("true".into()), Some("0".into()), None], "boolean and number → their JSON text");
     assert_eq!(col(&b, "new").as_boolean().iter().collect::<Vec<_>>(), vec![None, Some(true), None], "a field first seen later is null before");
 }
 

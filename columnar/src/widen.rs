@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
-use arrow_array::types::TimestampMillisecondType;
+use std::io::Write;
+
+use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampMillisecondType};
 use arrow_array::{Array, ArrayRef, ListArray, StructArray, new_null_array};
 use arrow_json::writer::{EncoderOptions, make_encoder};
-use arrow_schema::{ArrowError, DataType, Field, TimeUnit};
+use arrow_schema::{ArrowError, Field, TimeUnit};
 
-use crate::codec::{ApiEncoders, datetime, write_timestamp};
+use crate::codec::{ApiEncoders, date, datetime, write_timestamp};
 use crate::ty::Ty;
 
 /// `a`, decoded as `from`, as `to` (which `from` joins into).
@@ -21,9 +23,9 @@ pub(crate) fn widen(a: &ArrayRef, from: &Ty, to: &Ty) -> Result<ArrayRef, ArrowE
     }
     match (from, to) {
         (Ty::Null, _) => Ok(new_null_array(&to.data_type(true), a.len())),
-        (Ty::Int { .. }, Ty::Float) => arrow_cast::cast(a, &DataType::Float64),
-        (Ty::Timestamp, Ty::Text) => Ok(timestamps_as_text(a)),
-        (_, Ty::Text) => arrow_cast::cast(a, &DataType::Utf8),
+        // Exact: a float column holds no integer beyond ±2^53 (the join makes it text instead).
+        (Ty::Int { .. }, Ty::Float) => Ok(Arc::new(a.as_primitive::<Int64Type>().unary::<_, Float64Type>(|v| v as f64))),
+        (_, Ty::Text) => as_text(a, from),
         (_, Ty::Json) => json_text(a),
         (Ty::List(f), Ty::List(t)) => {
             let l = a.as_list::<i32>();
@@ -46,22 +48,48 @@ pub(crate) fn widen(a: &ArrayRef, from: &Ty, to: &Ty) -> Result<ArrayRef, ArrowE
     }
 }
 
-/// Date-times as the API wrote them (`…T02:20:06.958Z`): the text they were read from.
-fn timestamps_as_text(a: &ArrayRef) -> ArrayRef {
-    let ts = a.as_primitive::<TimestampMillisecondType>();
-    let mut out = StringBuilder::with_capacity(ts.len(), ts.len() * 24);
+/// Scalars as text: numbers and booleans as their JSON text, dates and date-times as the API
+/// wrote them (`2024-12-30`, `…T02:20:06.958Z`), which is the text they were read from.
+fn as_text(a: &ArrayRef, from: &Ty) -> Result<ArrayRef, ArrowError> {
+    let mut out = StringBuilder::with_capacity(a.len(), a.len() * 16);
     let mut buf = Vec::with_capacity(32);
-    for v in ts.iter() {
-        match v.and_then(|v| datetime(v, TimeUnit::Millisecond)) {
-            Some(dt) => {
-                buf.clear();
-                write_timestamp(dt, &mut buf);
+    let mut each = |text: &mut dyn FnMut(usize, &mut Vec<u8>) -> bool| {
+        for i in 0..a.len() {
+            buf.clear();
+            if a.is_valid(i) && text(i, &mut buf) {
                 out.append_value(String::from_utf8_lossy(&buf));
+            } else {
+                out.append_null();
             }
-            None => out.append_null(),
         }
+    };
+    match from {
+        Ty::Bool => {
+            let b = a.as_boolean();
+            each(&mut |i, buf| {
+                buf.extend_from_slice(if b.value(i) { b"true" } else { b"false" });
+                true
+            });
+        }
+        Ty::Int { .. } => {
+            let v = a.as_primitive::<Int64Type>();
+            each(&mut |i, buf| write!(buf, "{}", v.value(i)).is_ok());
+        }
+        Ty::Float => {
+            let v = a.as_primitive::<Float64Type>();
+            each(&mut |i, buf| serde_json::to_writer(buf, &v.value(i)).is_ok());
+        }
+        Ty::Date => {
+            let v = a.as_primitive::<Date32Type>();
+            each(&mut |i, buf| date(i64::from(v.value(i))).is_some_and(|d| write!(buf, "{}", d.format("%Y-%m-%d")).is_ok()));
+        }
+        Ty::Timestamp => {
+            let v = a.as_primitive::<TimestampMillisecondType>();
+            each(&mut |i, buf| datetime(v.value(i), TimeUnit::Millisecond).map(|dt| write_timestamp(dt, buf)).is_some());
+        }
+        other => return Err(ArrowError::CastError(format!("cannot write {} as text", other.describe()))),
     }
-    Arc::new(out.finish())
+    Ok(Arc::new(out.finish()))
 }
 
 /// Every value as its JSON text (strings quoted, dates and date-times as the API writes them).
