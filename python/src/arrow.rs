@@ -32,7 +32,7 @@ enum Source {
     /// Every page read; batches cast to the final schema as they are taken.
     Table(Table),
     /// Pages read as batches are taken (schema from the first page or given).
-    Stream(Batches<Pages>),
+    Stream(Box<Batches<Pages>>),
 }
 
 impl Source {
@@ -84,7 +84,7 @@ impl NativeArrowStream {
         let _ = requested_schema;
         let stream = match self.take()? {
             Source::Table(t) => export_table(t),
-            Source::Stream(s) => export_batches(s, runtime::get()?.handle().clone()),
+            Source::Stream(s) => export_batches(*s, runtime::get()?.handle().clone()),
         };
         PyCapsule::new_with_value(py, stream, STREAM)
     }
@@ -194,7 +194,7 @@ pub fn arrow_stream(py: Python<'_>, client: &NativeClient, op: String, args: Opt
     let mode = schema_mode(schema, SchemaMode::FirstPage)?;
     let pages = exto360_columnar::pages(&client.client()?, &op, &args_value(args)?).map_err(|e| to_py(py, &e))?;
     let stream = runtime::block_on(py, Batches::open(pages, mode))?.map_err(|e| to_py(py, &e))?;
-    Ok(NativeArrowStream::new(Source::Stream(stream)))
+    Ok(NativeArrowStream::new(Source::Stream(Box::new(stream))))
 }
 
 /// A table of rows given as the JSON text of an array (a page already in Python).
