@@ -66,7 +66,7 @@ PY_TOOLS := maturin==1.16.0 ziglang==0.17.1 cargo-zigbuild==$(ZIGBUILD_VERSION) 
 $(VENV)/.installed-$(ZIGBUILD_VERSION):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q $(PY_TOOLS) pytest mypy pandas httpx requests
+	$(VENV)/bin/pip install -q $(PY_TOOLS) pytest mypy pandas pyarrow polars httpx requests
 	touch $@
 TOOLS := $(VENV)/.installed-$(ZIGBUILD_VERSION)
 
@@ -85,7 +85,8 @@ python-sdist: $(TOOLS)
 
 test-python: python-wheel system-deps
 	cd python/tests && $(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/mypy --strict python/examples/quickstart.py
+	$(VENV)/bin/mypy --strict python/examples/quickstart.py python/examples/dataframes.py
+	$(PY) python/examples/dataframes.py > /dev/null
 
 # ---------------------------------------------------------------- Node
 ## Builds the addon with @napi-rs/cli (installed from npm into node/node_modules), by zig for
@@ -153,6 +154,10 @@ test-c: c-lib system-deps
 	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=no --error-exitcode=1 $(C_OUT)/test_fork
 	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_fork.c $(C_LINK) -o $(C_OUT)/test_fork_asan
 	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_fork_asan
+	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/test_arrow.c $(C_LINK) -o $(C_OUT)/test_arrow
+	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=1 $(C_OUT)/test_arrow
+	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_arrow.c $(C_LINK) -o $(C_OUT)/test_arrow_asan
+	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_arrow_asan
 	# static libexto360.a (the emulator comes from the shared libexto360_testing)
 	gcc $(CFLAGS_STRICT) $$(PKG_CONFIG_PATH=$(C_OUT)/lib/pkgconfig pkg-config --cflags exto360) bindings/c/examples/quickstart.c $(C_OUT)/lib/libexto360.a -Wl,-rpath,$(C_OUT)/lib -L$(C_OUT)/lib -lexto360_testing $(STATIC_LIBS) -o $(C_OUT)/quickstart
 	$(C_OUT)/quickstart > /dev/null
@@ -242,6 +247,7 @@ bench: toolchain python-wheel node-build c-lib system-deps
 	$(DIST)/core all
 	$(DIST)/cli all
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_bench.py
+	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_columnar_bench.py
 	EMULATOR_BIN=$(DIST)/exto360-emulator node bench/node_bench.mjs
 	bench/c_bench.sh $(DIST) $(C_OUT)
 	$(MAKE) -s bench-sizes

@@ -138,6 +138,20 @@ declare class Records {
   pages(options?: ListOptions): AsyncGenerator<Page<ExtoRecord>, void, undefined>
   /** Every record, page after page, with bounded memory. */
   iter(options?: ListOptions): AsyncGenerator<ExtoRecord, void, undefined>
+  /**
+   * Every record as Arrow columns: the bytes of an Arrow IPC stream, which `tableFromIPC` of the
+   * `apache-arrow` package reads. Pages are read into columns in the Rust core as they arrive (no
+   * object per record): record attributes typed (`createdAt`/`updatedAt` UTC timestamps, ...),
+   * one column per custom field (`customFields.<name>` where the name is also an attribute's),
+   * types inferred and widened across pages (int → float → string; a field that is sometimes a
+   * list holds each value's JSON text). Integers are `Int64` (read as `BigInt`).
+   *
+   * @example
+   * import { tableFromIPC } from 'apache-arrow'
+   * const table = tableFromIPC(await client.masters('LOCATION').toArrow({ filter: 'active:eq:true' }))
+   * console.log(table.numRows, table.getChild('code')?.toArray())
+   */
+  toArrow(options?: ListOptions): Promise<Buffer>
 }
 
 /** `client.masters(name)`. */

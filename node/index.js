@@ -103,6 +103,14 @@ class Records {
   async *iter(opts) {
     for await (const p of this.pages(opts)) yield* p.rows
   }
+  /** Every record as Arrow IPC stream bytes (read them with `tableFromIPC` of `apache-arrow`). */
+  async toArrow(opts) {
+    try {
+      return await this._n.arrowIpc(`${this._kind}.iter`, JSON.stringify(listArgs(this.name, opts)))
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
 }
 
 class Masters extends Records {

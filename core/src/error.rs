@@ -243,6 +243,11 @@ impl Error {
         e
     }
 
+    /// An answer this client cannot read (for bindings that read pages in their own form).
+    pub fn invalid_response(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidResponse, message)
+    }
+
     /// An answer with an HTTP error status and the API's envelope (REFERENCE.md §9), when it
     /// had one.
     pub(crate) fn from_response(status: u16, body: &[u8], request_id: Option<String>) -> Error {

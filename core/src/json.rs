@@ -10,6 +10,7 @@ use futures_util::Stream;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::api::JsonRows;
 use crate::api::records::RawRow;
 use crate::api::workflow::ActOptions;
 use crate::config::{ClientBuilder, limits, parse_rate_limit};
@@ -274,6 +275,18 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
         "filter.render" => text(&filter_from_json(a.get("filter").unwrap_or(&Value::Null)).render()?),
         other => Err(Error::invalid_input(format!("unknown operation '{other}'"))),
     }
+}
+
+/// [`call`] of `masters.upsert`, `modules.upsert` or `subTable.upsert` (same arguments) with
+/// the rows taken from `rows` instead of the `records`/`rows` argument.
+pub async fn upsert_json_rows(client: &Client, op: &str, args: &Value, rows: &dyn JsonRows) -> Result<String> {
+    let a = args;
+    text(&match op {
+        "masters.upsert" => client.masters(req_str(a, "name")?).upsert_json_rows(rows).await?,
+        "modules.upsert" => client.modules(req_str(a, "name")?).upsert_json_rows(rows, req_str(a, "userName")?).await?,
+        "subTable.upsert" => client.sub_table(req_str(a, "tableId")?).upsert_json_rows(rows, req_str(a, "moduleName")?, req_str(a, "recordId")?).await?,
+        other => return Err(Error::invalid_input(format!("'{other}' does not write rows (masters.upsert, modules.upsert, subTable.upsert)"))),
+    })
 }
 
 /// What [`call_decoded`] answers: a page of `masters.list`/`modules.list` with rows read by `R`,

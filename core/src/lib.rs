@@ -54,7 +54,7 @@ pub use api::records::{Masters, Modules, RawRow};
 pub use api::subtable::SubTable;
 pub use api::users::Users;
 pub use api::workflow::{ActOptions, Workflow};
-pub use api::{MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, MAX_WORKFLOW_IDS_PER_REQUEST};
+pub use api::{JsonRows, MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, MAX_WORKFLOW_IDS_PER_REQUEST};
 pub use bulk::{BulkOptions, BulkWatch};
 pub use client::Client;
 pub use config::{ClientBuilder, Region, Secret};

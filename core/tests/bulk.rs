@@ -223,4 +223,59 @@ async fn a_watched_upsert_that_succeeds_reports_every_chunk_written() {
     let mut fin = rec.finished.lock().unwrap().clone();
     fin.sort_by_key(|(r, _, _)| r.start);
     assert_eq!(fin, vec![(0..1000, WriteState::Written, None), (1000..1500, WriteState::Written, None)]);
+
+/// Rows that serialise themselves (as the Arrow path does); `fail_from` makes the body of any
+/// chunk reaching that row fail, like a value that cannot be written.
+struct Prepared {
+    rows: Vec<Value>,
+    fail_from: usize,
+}
+
+impl exto360::JsonRows for Prepared {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+    fn json_array(&self, range: std::ops::Range<usize>) -> exto360::Result<Vec<u8>> {
+        if range.end > self.fail_from {
+            return Err(exto360::Error::invalid_input(format!("row {} cannot be written", self.fail_from)));
+        }
+        Ok(serde_json::to_vec(&self.rows[range]).unwrap())
+    }
+}
+
+#[tokio::test]
+async fn pre_serialised_rows_take_the_same_chunks_and_accounting() {
+    let env = Env::start().await;
+    let client = env.builder().bulk_concurrency(1).build().unwrap();
+    let all = Prepared { rows: rows(2500), fail_from: usize::MAX };
+    assert_eq!(client.masters("VENDOR").upsert_json_rows(&all).await.unwrap().inserted_count, 2500);
+    let sizes: Vec<usize> = env.requests_to("VENDOR").iter().map(|r| r["body"].as_array().unwrap().len()).collect();
+    assert_eq!(sizes, vec![1000, 1000, 500]);
+    assert!(client.masters("VENDOR").upsert_json_rows(&Prepared { rows: vec![], fail_from: 0 }).await.unwrap().inserted_ids.is_empty());
+
+    // A faulted request and a body that cannot be made: each input index ends in one state.
+    let env = Env::start().await;
+    env.faults(json!({"kind": "status", "status": 503, "method": "POST", "skip": 1, "times": 1}));
+    let client = env.builder().bulk_concurrency(1).max_retries(0).build().unwrap();
+    let e = client.masters("VENDOR").upsert_json_rows(&Prepared { rows: rows(3500), fail_from: 3200 }).await.unwrap_err();
+    let b = e.bulk().unwrap();
+    assert_eq!(b.slices, vec![(0..1000, WriteState::Written), (1000..2000, WriteState::Unknown), (2000..3500, WriteState::NotWritten)]);
+    let env = Env::start().await;
+    let client = env.builder().bulk_concurrency(1).build().unwrap();
+    let e = client.masters("VENDOR").upsert_json_rows(&Prepared { rows: rows(3500), fail_from: 2100 }).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(e.to_string().contains("row 2100 cannot be written"), "{e}");
+    assert_eq!(e.bulk().unwrap().slices, vec![(0..2000, WriteState::Written), (2000..3500, WriteState::NotWritten)]);
+    assert_eq!(stored_indices(&env), (0..2000).collect::<HashSet<_>>());
+
+    // Modules and sub-tables take them too, with their own query.
+    let client = env.client();
+    let m = client.modules("CUSTOMMODULE").upsert_json_rows(&Prepared { rows: vec![json!({"ref_no": "J1"})], fail_from: usize::MAX }, "johndoe@exto360.com").await.unwrap();
+    let rec = &m.inserted_ids[0];
+    let s = client.sub_table("Signatures").upsert_json_rows(&Prepared { rows: vec![json!({"signer": "a"})], fail_from: usize::MAX }, "CUSTOMMODULE", rec).await.unwrap();
+    assert_eq!(s.inserted_count, 1);
+    let out = exto360::json::upsert_json_rows(&client, "masters.upsert", &json!({"name": "VENDOR"}), &Prepared { rows: rows(2), fail_from: usize::MAX }).await.unwrap();
+    assert!(out.contains("\"updatedCount\":2"), "{out}");
+    let e = exto360::json::upsert_json_rows(&client, "masters.list", &json!({"name": "VENDOR"}), &Prepared { rows: rows(2), fail_from: usize::MAX }).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }

@@ -2,6 +2,7 @@
 import { Client, Filter, ApiError, BulkWriteError, InvalidInputError, NotFoundError, RateLimitError, TimeoutError, ConnectionError,
   type ExtoRecord, type Page, type UpsertResult, type WorkflowResult, type UserAccess, type Groups, type BulkWriteResult } from 'exto360'
 import { startEmulator, type Emulator } from 'exto360/testing'
+import { tableFromIPC, type Table } from 'apache-arrow'
 
 async function main(): Promise<void> {
   const emu: Emulator = startEmulator({ settings: { rateLimit: 3 } })
@@ -14,6 +15,9 @@ async function main(): Promise<void> {
   const first: ExtoRecord | undefined = page.rows[0]
   for await (const r of tenant.masters('LOCATION').iter({ filter: 'serial_number:gt:1' })) console.log(r._id, r.customFields)
   for await (const p of client.modules('CUSTOMMODULE').pages({ pageSize: 10 })) console.log(p.totalPages)
+  const bytes: Buffer = await client.masters('LOCATION').toArrow({ pageSize: 100, filter: f })
+  const table: Table = tableFromIPC(bytes)
+  console.log(table.numRows, table.getChild('code')?.toArray())
 
   const up: UpsertResult = await client.masters('VENDOR').upsert([{ vendor_id: 'V1' }])
   await client.modules('CUSTOMMODULE').upsert([{ ref_no: 'R' }], { userName: 'johndoe@exto360.com' })

@@ -4,6 +4,8 @@
 //! through N-API; see bench/node_bench.mjs). Errors reject with a message that is the error's
 //! JSON form; `errors.js` turns it into the exported error classes.
 
+mod arrow;
+
 use std::sync::Arc;
 
 use exto360::json;

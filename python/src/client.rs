@@ -24,7 +24,7 @@ pub struct NativeClient {
 }
 
 impl NativeClient {
-    fn client(&self) -> PyResult<exto360::Client> {
+    pub(crate) fn client(&self) -> PyResult<exto360::Client> {
         let pid = std::process::id();
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.0 != pid {
@@ -35,7 +35,7 @@ impl NativeClient {
     }
 }
 
-fn args_value(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
+pub(crate) fn args_value(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
     match args {
         Some(a) => to_value(a.as_any(), "args"),
         None => Ok(Value::Object(Default::default())),

@@ -2,6 +2,7 @@
 //! operation is `exto360::json::call` of the core; this crate moves values between Python and
 //! the core, waits without the GIL, and keeps working after `os.fork()`.
 
+mod arrow;
 mod client;
 mod convert;
 mod emulator;
@@ -18,6 +19,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_function(wrap_pyfunction!(render_filter, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    arrow::register(m)?;
     m.add("__version__", exto360::VERSION)?;
     Ok(())
 }

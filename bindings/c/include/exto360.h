@@ -35,6 +35,53 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  const char *format;
+  const char *name;
+  const char *metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema **children;
+  struct ArrowSchema *dictionary;
+  void (*release)(struct ArrowSchema *);
+  void *private_data;
+};
+
+struct ArrowArray {
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void **buffers;
+  struct ArrowArray **children;
+  struct ArrowArray *dictionary;
+  void (*release)(struct ArrowArray *);
+  void *private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+  int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+  int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+  const char *(*get_last_error)(struct ArrowArrayStream *);
+  void (*release)(struct ArrowArrayStream *);
+  void *private_data;
+};
+
+#endif /* ARROW_C_STREAM_INTERFACE */
+
 
 /**
  * Outcome of every call. `EXTO360_OK` is 0; the others name the error's kind.
@@ -86,6 +133,24 @@ typedef enum {
    */
   EXTO360_INTERNAL = 11,
 } exto360_status;
+
+/**
+ * How the schema of an Arrow stream of records is decided.
+ */
+typedef enum {
+  /**
+   * Pages are fetched as batches are read (memory of one page). The schema is the one given,
+   * or that of the first page: a later page that needs more (a new field, a wider type)
+   * ends the stream with an error that names the field.
+   */
+  EXTO360_ARROW_STREAM = 0,
+  /**
+   * Every page is read before the call returns; types widen across pages (int → float →
+   * string; a field that is sometimes a list holds JSON text), earlier batches are cast to
+   * the final schema as they are read.
+   */
+  EXTO360_ARROW_TABLE = 1,
+} exto360_arrow_mode;
 
 /**
  * An opaque client. Safe to share between threads, and usable in a child of `fork()`: there
@@ -425,6 +490,48 @@ exto360_status exto360_pager_next(exto360_pager *pager, char **page_json, exto36
  * Frees a pager (stopping its background fetching). NULL is ignored.
  */
 void exto360_pager_free(exto360_pager *pager);
+
+/**
+ * Every master record of `name` as Arrow record batches, in an Arrow C stream.
+ *
+ * Columns: the record attributes (`_id`, `status`, `createdAt` and `updatedAt` as
+ * `timestamp[ms, UTC]`, ...) and one column per custom field (`customFields.<name>` where the
+ * name is also an attribute's); types are inferred from the values (see exto360_arrow_mode).
+ *
+ * @param args_json the list arguments of exto360_masters_list (`pageSize`, `sort`, `filter`,
+ *        ...), or NULL.
+ * @param schema NULL to infer the schema; or an explicit schema (a struct of the columns to
+ *        read, e.g. from nanoarrow or pyarrow): its columns only, in its order and types; a value
+ *        that does not fit ends the stream with an error, never a null. Only read during this
+ *        call; the caller keeps and releases it.
+ * @param mode an exto360_arrow_mode.
+ * @param out receives the stream on EXTO360_OK (untouched otherwise). The caller owns it:
+ *        call `out->release(out)` when done, at the end or before. Each `ArrowSchema` from
+ *        `get_schema` and each `ArrowArray` from `get_next` is the caller's too, released with
+ *        its own `release`. `get_next` waits for the next page (the first is read by this call)
+ *        and signals the end with an array whose `release` is NULL; on failure it returns an
+ *        errno and `get_last_error` tells why (valid until the next call on the stream). The
+ *        stream keeps what it needs of the client: the client may be freed first. Use a stream
+ *        from one thread at a time.
+ */
+exto360_status exto360_masters_arrow_stream(const exto360_client *client,
+                                            const char *name,
+                                            const char *args_json,
+                                            const struct ArrowSchema *schema,
+                                            int mode,
+                                            struct ArrowArrayStream *out,
+                                            exto360_error **err);
+
+/**
+ * Every module record of `name` as Arrow record batches (see exto360_masters_arrow_stream).
+ */
+exto360_status exto360_modules_arrow_stream(const exto360_client *client,
+                                            const char *name,
+                                            const char *args_json,
+                                            const struct ArrowSchema *schema,
+                                            int mode,
+                                            struct ArrowArrayStream *out,
+                                            exto360_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,6 +7,8 @@
 // Every pointer is checked before use; the safety contract of each function is in its docs.
 #![allow(clippy::missing_safety_doc)]
 
+mod arrow;
+
 use std::ffi::{CString, c_char, c_int};
 use std::sync::{Arc, Mutex, OnceLock};
 

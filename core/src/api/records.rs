@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::upsert_chunks;
+use super::{JsonRows, upsert_chunks};
 use crate::bulk::BulkOptions;
 use crate::client::{Call, Client};
 use crate::encode;
@@ -106,14 +106,25 @@ impl Collection {
         )
     }
 
-    async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>, opts: &BulkOptions) -> Result<UpsertResult> {
+    /// The path and query of an upsert (`userName` for modules).
+    fn upsert_target(&self, user_name: Option<&str>) -> Result<(String, Vec<(&'static str, String)>)> {
         let path = self.path()?;
         let mut query = Vec::new();
         if let Some(u) = user_name {
             encode::required("user_name", u)?;
             query.push(("userName", u.to_string()));
         }
+        Ok((path, query))
+    }
+
+    async fn upsert<R: Serialize>(&self, rows: &[R], user_name: Option<&str>, opts: &BulkOptions) -> Result<UpsertResult> {
+        let (path, query) = self.upsert_target(user_name)?;
         upsert_chunks(&self.client, path, query, rows, "records", opts).await
+    }
+
+    async fn upsert_json_rows(&self, rows: &dyn JsonRows, user_name: Option<&str>) -> Result<UpsertResult> {
+        let (path, query) = self.upsert_target(user_name)?;
+        super::upsert_json_rows(&self.client, path, query, rows, &BulkOptions::default()).await
     }
 }
 
@@ -175,6 +186,11 @@ impl Masters {
     pub async fn upsert_with<R: Serialize>(&self, records: &[R], opts: &BulkOptions) -> Result<UpsertResult> {
         self.c.upsert(records, None, opts).await
     }
+
+    /// [`Self::upsert`] of rows the caller serialises itself (see [`JsonRows`]).
+    pub async fn upsert_json_rows(&self, records: &dyn JsonRows) -> Result<UpsertResult> {
+        self.c.upsert_json_rows(records, None).await
+    }
 }
 
 /// `client.modules(name)`: records of one custom module (e.g. `CUSTOMMODULE`).
@@ -197,6 +213,11 @@ impl Modules {
     /// [`Modules::upsert`] with options (see [`Masters::upsert_with`]).
     pub async fn upsert_with<R: Serialize>(&self, records: &[R], user_name: &str, opts: &BulkOptions) -> Result<UpsertResult> {
         self.c.upsert(records, Some(user_name), opts).await
+    }
+
+    /// [`Self::upsert`] of rows the caller serialises itself (see [`JsonRows`]).
+    pub async fn upsert_json_rows(&self, records: &dyn JsonRows, user_name: &str) -> Result<UpsertResult> {
+        self.c.upsert_json_rows(records, Some(user_name)).await
     }
 }
 
