@@ -223,6 +223,7 @@ async fn a_watched_upsert_that_succeeds_reports_every_chunk_written() {
     let mut fin = rec.finished.lock().unwrap().clone();
     fin.sort_by_key(|(r, _, _)| r.start);
     assert_eq!(fin, vec![(0..1000, WriteState::Written, None), (1000..1500, WriteState::Written, None)]);
+}
 
 /// Rows that serialise themselves (as the Arrow path does); `fail_from` makes the body of any
 /// chunk reaching that row fail, like a value that cannot be written.
