@@ -141,3 +141,9 @@ bench: toolchain python-wheel node-build
 ## Run the emulator in the foreground with the demo dataset (Ctrl-C to stop).
 emulator: toolchain
 	$(CARGO) run -q --release --target $(TRIPLE) -p exto360-emulator -- --port 8360
+
+## Fuzzing, not part of `make test`: every cargo-fuzz target for FUZZ_SECONDS (default 60) each,
+## then schemathesis against the emulator for SCHEMATHESIS_SECONDS (default 120). fuzz/README.md.
+.PHONY: fuzz
+fuzz: toolchain
+	fuzz/run.sh
