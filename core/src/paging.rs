@@ -559,6 +559,19 @@ mod tests {
         assert!(!p.has_next, "an empty page is the last");
     }
 
+    /// Fuzz target `page`: a long decimal was read 1 ULP off (serde_json's default float
+    /// parsing), so it changed when written back and differed from Python's and JS's reading.
+    #[test]
+    fn long_decimals_are_read_exactly() {
+        let body = br#"[999999991844674.07370955161699999, 0.30000000000000001665334536937734810635447502136230468750001]"#;
+        let p = parse_page::<serde_json::Value>(body, 1, 10, "GET /x").unwrap();
+        assert_eq!(p.rows[0].as_f64(), Some(999999991844674.1));
+        assert_eq!(p.rows[1].as_f64(), Some(0.30000000000000004));
+        let text = text_page(std::str::from_utf8(body).unwrap(), 1, 10).unwrap().text;
+        let again: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(again["rows"], serde_json::Value::Array(p.rows));
+    }
+
     #[test]
     fn malformed_pages_are_invalid_responses() {
         for bad in [r#"{"total":1}"#, r#"{"rows":[],"rows":[]}"#, r#"{"rows":[],"page":1,"total":0,"page":1}"#, r#"{"rows":[],"totalPages":null,"totalPages":2}"#, r#"{"rows":[1,]}"#, r#"{"rows":[]} x"#, "42", r#"{"rows":[],"page":"one"}"#] {
