@@ -261,3 +261,9 @@ bench-sizes: python-wheel npm-pack nuget c-lib
 emulator: toolchain $(TOOLS)
 	$(DIST_CARGO) -q -p exto360-emulator
 	$(DIST)/exto360-emulator --port 8360
+
+## Fuzzing, not part of `make test`: every cargo-fuzz target for FUZZ_SECONDS (default 60) each,
+## then schemathesis against the emulator for SCHEMATHESIS_SECONDS (default 120). fuzz/README.md.
+.PHONY: fuzz
+fuzz: toolchain
+	fuzz/run.sh

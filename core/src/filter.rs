@@ -185,13 +185,18 @@ impl FilterValue {
     }
 }
 
+/// Digits in the `yyyy-MM-dd` layout, a real date or not.
+fn is_date_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
 /// `yyyy-MM-dd` with a real month and day.
 fn is_calendar_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if !is_date_shaped(s) {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok().filter(|_| b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()));
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
@@ -303,8 +308,13 @@ impl Filter {
         } else {
             check_typed(&value)?;
             let text = value.render(field, false)?;
-            let date = ty == Some(FieldType::Date) || (ty.is_none() && !op.is_string_op() && is_calendar_date(&text));
-            (text, date)
+            // The service reads an untyped `yyyy-MM-dd` value as a date: one that is no real
+            // date would be refused there (or compared as something else).
+            let dated = ty.is_none() && !op.is_string_op() && is_date_shaped(&text);
+            if dated && !is_calendar_date(&text) {
+                return Err(format!("value '{text}' of '{field}' has the form of a date (yyyy-MM-dd) but is not a real date"));
+            }
+            (text, ty == Some(FieldType::Date) || dated)
         };
         Ok(Condition { text: format!("{prefix}:{text}"), date })
     }

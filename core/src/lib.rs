@@ -35,6 +35,9 @@ pub mod config;
 mod encode;
 mod error;
 pub mod filter;
+#[cfg(any(fuzzing, test))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json;
 mod models;
 mod paging;

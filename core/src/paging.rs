@@ -170,7 +170,7 @@ impl From<DecodedPage<RowsText>> for RawPage {
 pub(crate) fn decode_page<R: RowsDecoder>(body: bytes::Bytes, page: u32, page_size: u32, what: &str) -> Result<DecodedPage<R>> {
     use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Clone, Copy, PartialEq)]
     #[serde(field_identifier, rename_all = "camelCase")]
     enum Field {
         Rows,
@@ -181,6 +181,7 @@ pub(crate) fn decode_page<R: RowsDecoder>(body: bytes::Bytes, page: u32, page_si
         #[serde(other)]
         Other,
     }
+    const NAMES: [&str; 5] = ["rows", "total", "page", "pageSize", "totalPages"];
     struct Facts<R> {
         rows: Option<(R, usize)>,
         total: Option<u64>,
@@ -205,9 +206,16 @@ pub(crate) fn decode_page<R: RowsDecoder>(body: bytes::Bytes, page: u32, page_si
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Facts<R>, A::Error> {
             use serde::de::Error as _;
             let mut f = Facts { rows: None, total: None, page: None, page_size: None, total_pages: None };
+            // A repeated page fact is refused, as the typed decoder (`parse_page`) does.
+            let mut seen = 0u8;
             while let Some(k) = map.next_key::<Field>()? {
+                if k != Field::Other {
+                    if seen & (1 << k as u8) != 0 {
+                        return Err(A::Error::duplicate_field(NAMES[k as usize]));
+                    }
+                    seen |= 1 << k as u8;
+                }
                 match k {
-                    Field::Rows if f.rows.is_some() => return Err(A::Error::duplicate_field("rows")),
                     Field::Rows => f.rows = Some(map.next_value_seed(Rows::<R>(self.0, std::marker::PhantomData))?),
                     Field::Total => f.total = map.next_value()?,
                     Field::Page => f.page = map.next_value()?,
@@ -551,11 +559,26 @@ mod tests {
         assert!(!p.has_next, "an empty page is the last");
     }
 
+    /// Fuzz target `page`: a long decimal was read 1 ULP off (serde_json's default float
+    /// parsing), so it changed when written back and differed from Python's and JS's reading.
+    #[test]
+    fn long_decimals_are_read_exactly() {
+        let body = br#"[999999991844674.07370955161699999, 0.30000000000000001665334536937734810635447502136230468750001]"#;
+        let p = parse_page::<serde_json::Value>(body, 1, 10, "GET /x").unwrap();
+        assert_eq!(p.rows[0].as_f64(), Some(999999991844674.1));
+        assert_eq!(p.rows[1].as_f64(), Some(0.30000000000000004));
+        let text = text_page(std::str::from_utf8(body).unwrap(), 1, 10).unwrap().text;
+        let again: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(again["rows"], serde_json::Value::Array(p.rows));
+    }
+
     #[test]
     fn malformed_pages_are_invalid_responses() {
-        for bad in [r#"{"total":1}"#, r#"{"rows":[],"rows":[]}"#, r#"{"rows":[1,]}"#, r#"{"rows":[]} x"#, "42", r#"{"rows":[],"page":"one"}"#] {
+        for bad in [r#"{"total":1}"#, r#"{"rows":[],"rows":[]}"#, r#"{"rows":[],"page":1,"total":0,"page":1}"#, r#"{"rows":[],"totalPages":null,"totalPages":2}"#, r#"{"rows":[1,]}"#, r#"{"rows":[]} x"#, "42", r#"{"rows":[],"page":"one"}"#] {
             let e = text_page(bad, 1, 10).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{bad}: {e}");
+            // The typed decoder refuses the same answers (fuzz target `page`).
+            assert!(parse_page::<serde_json::Value>(bad.as_bytes(), 1, 10, "GET /x").is_err(), "{bad}");
             assert!(e.to_string().starts_with("GET /x: unexpected answer"), "{e}");
         }
         let e = decode_page::<RowsText>(bytes::Bytes::from_static(b"[\"\xff\"]"), 1, 10, "GET /x").unwrap_err();

@@ -14,6 +14,13 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::state::Tenant;
 
+/// The items of 1-based page `page` of `size` among `n`: empty past the end, for any page
+/// (a page near `i64::MAX` must not overflow the offset).
+pub fn window(page: usize, size: usize, n: usize) -> std::ops::Range<usize> {
+    let start = page.saturating_sub(1).saturating_mul(size).min(n);
+    start..start.saturating_add(size).min(n)
+}
+
 /// Query parameters, in order; lookups take the last value of a name, as most servers do.
 pub struct Params(Vec<(String, String)>);
 

@@ -102,6 +102,6 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
         .find(&parent, ctx.project.as_deref())
         .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
     let all = coll.records[pos].sub_tables.get(&def.id).map(Vec::as_slice).unwrap_or_default();
-    let rows: Vec<&SubRow> = all.iter().skip((page - 1) * size).take(size).collect();
+    let rows: Vec<&SubRow> = all[super::window(page, size, all.len())].iter().collect();
     Ok(json(StatusCode::OK, &PageBody::new(rows, all.len(), page, size)))
 }

@@ -176,7 +176,8 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
     let (page, size) = params.paging(1000)?;
     let shape = s.settings().user_list_shape;
     let world = s.world();
-    let users: Vec<Value> = world.tenants[ctx.tenant].users.iter().skip((page - 1) * size).take(size).map(User::to_json).collect();
+    let all = &world.tenants[ctx.tenant].users;
+    let users: Vec<Value> = all[super::window(page, size, all.len())].iter().map(User::to_json).collect();
     Ok(match shape {
         UserListShape::Nested => json(StatusCode::OK, &json!([users])),
         UserListShape::Flat => json(StatusCode::OK, &users),
@@ -199,7 +200,7 @@ pub async fn groups(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>
     let (page, size) = params.paging(100)?;
     let world = s.world();
     let t = &world.tenants[ctx.tenant];
-    let window = |n: usize| (page - 1) * size..((page - 1) * size + size).min(n);
+    let window = |n: usize| super::window(page, size, n);
     let projects: Vec<Value> = t
         .projects
         .get(window(t.projects.len()))
