@@ -1,10 +1,14 @@
 //! Handlers of the emulated Data API, one module per resource.
 
+pub mod changes;
+pub mod expand;
 pub mod health;
+pub mod hierarchy;
 pub mod records;
 pub mod subtable;
 pub mod users;
 pub mod workflow;
+pub mod workflow_v2;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
