@@ -17,7 +17,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use super::records::MAX_WRITE;
-use super::{Params, acting_user, json, json_body, type_name};
+use super::{Params, acting_user, json};
 use crate::error::{ApiError, ApiResult};
 use crate::server::{Ctx, PatchAnswer, Shared};
 use crate::state::{Kind, World};
@@ -27,25 +27,7 @@ pub const KEYS: [&str; 2] = ["refId", "recordNumber"];
 
 /// An array of 1..=1000 objects, or (where the docs allow it) one object.
 pub fn items(body: &[u8], allow_single: bool) -> ApiResult<Vec<Map<String, Value>>> {
-    let items = match json_body(body)? {
-        Value::Array(a) => a,
-        Value::Object(o) if allow_single => vec![Value::Object(o)],
-        other => return Err(ApiError::bad_request(format!("Request body must be an array of objects, got {}", type_name(&other)))),
-    };
-    if items.is_empty() {
-        return Err(ApiError::bad_request("Request body must not be an empty array"));
-    }
-    if items.len() > MAX_WRITE {
-        return Err(ApiError::bad_request(format!("Maximum {MAX_WRITE} records allowed but received {}", items.len())));
-    }
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| match v {
-            Value::Object(m) => Ok(m),
-            other => Err(ApiError::bad_request(format!("Item {i} must be an object, got {}", type_name(&other)))),
-        })
-        .collect()
+    super::objects(body, MAX_WRITE, allow_single)
 }
 
 /// Which key and value an item addresses its record by.

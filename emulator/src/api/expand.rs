@@ -147,15 +147,7 @@ pub async fn expand(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>
     if name.trim().is_empty() {
         return Err(ApiError::bad_request("Missing module name."));
     }
-    let page = match params.get("page") {
-        None => 1,
-        Some(v) => v.trim().parse::<i64>().map_err(|_| ApiError::bad_request(format!("Page must be an integer, got '{v}'")))?,
-    };
-    if page < 1 {
-        return Err(ApiError::bad_request("Page must be greater than 0"));
-    }
-    let page = page as usize;
-    let page_size = size(&params, "pageSize", DEFAULT_PAGE_SIZE, "Page size must be between 1 and 100")?;
+    let (page, page_size) = params.paging_up_to(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let sub_size = size(&params, "subTablePageSize", DEFAULT_PAGE_SIZE, "subTablePageSize must be between 1 and 100")?;
     let paging = table_paging(params.get("subTablePaging"))?;
     let fields = Fields::parse(params.get("fields"), "fields")?;

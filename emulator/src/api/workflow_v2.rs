@@ -63,17 +63,7 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
     let params = Params::parse(q.as_deref());
     let project = ctx.project.as_deref().ok_or_else(|| ApiError::bad_request("x-project-id header is required"))?;
     let module = params.text("moduleName").ok_or_else(|| ApiError::bad_request("moduleName is required"))?;
-    let page = match params.get("page") {
-        None => 1,
-        Some(v) => v.trim().parse::<i64>().map_err(|_| ApiError::bad_request(format!("Page must be an integer, got '{v}'")))?,
-    };
-    if page < 1 {
-        return Err(ApiError::bad_request("Page must be greater than 0"));
-    }
-    let size = match params.get("pageSize") {
-        None => 25,
-        Some(v) => v.trim().parse::<i64>().ok().filter(|n| (1..=MAX_PAGE_SIZE as i64).contains(n)).ok_or_else(|| ApiError::bad_request("Page size must be between 1 and 100"))?,
-    };
+    let (page, size) = params.paging_up_to(25, MAX_PAGE_SIZE)?;
     let filter = params.text("filter").map(Expr::parse).transpose().map_err(|e| ApiError::bad_request(format!("Invalid filter: {e}")))?;
     let world = s.world();
     let coll = world.tenants[ctx.tenant].collection(Kind::Module, module)?;
@@ -95,7 +85,6 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
         })
         .map(|(_, m)| m)
         .collect();
-    let (page, size) = (page as usize, size as usize);
     let total = rows.len();
     let rows: Vec<Map<String, Value>> = rows.into_iter().skip((page - 1).saturating_mul(size)).take(size).collect();
     Ok(json(StatusCode::OK, &PageBody::new(rows, total, page, size)))
