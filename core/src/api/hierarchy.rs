@@ -60,7 +60,7 @@ impl Hierarchy {
     /// Updates rows named by `sys_rowID` (a new `sys_parentRowID` moves a row and its subtree);
     /// `_id` is refused. Any number, 1000 per request, in input order; retried like a read.
     pub async fn update<R: Serialize>(&self, rows: &[R]) -> Result<UpsertResult> {
-        update_chunks(&self.client, self.path()?, Vec::new(), rows, "sys_rowID", 1).await
+        update_chunks(&self.client, self.path()?, Vec::new(), rows, "sys_rowID", "rows", 1).await
     }
 
     pub fn name(&self) -> &str {

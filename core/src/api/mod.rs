@@ -110,23 +110,24 @@ pub(crate) fn update_objects<R: Serialize>(rows: &[R], key: &str, what: &str) ->
     Ok(objects)
 }
 
-/// PATCHes caller objects (each naming its target by `key`) in chunks of 1000. An update sets
+/// PATCHes caller objects (each naming its target by `key`; `what` names them in errors) in
+/// chunks of 1000. An update sets
 /// the same values however often it is sent, so it is retried like a read.
-pub(crate) async fn update_chunks<R: Serialize>(client: &Client, path: String, query: Vec<(&'static str, String)>, rows: &[R], key: &str, concurrency: usize) -> Result<UpsertResult> {
-    let objects = update_objects(rows, key, "records")?;
+pub(crate) async fn update_chunks<R: Serialize>(client: &Client, path: String, query: Vec<(&'static str, String)>, rows: &[R], key: &str, what: &str, concurrency: usize) -> Result<UpsertResult> {
+    let objects = update_objects(rows, key, what)?;
     let spec = WriteSpec { method: Method::PATCH, safety: Safety::Idempotent, path, query, concurrency };
     object_chunks(client, spec, &objects).await
 }
 
-/// DELETEs `[{key: id}, ...]` in chunks of 1000 and counts what the API accepted.
+/// DELETEs `[{key: id}, ...]` (`what` names the ids in errors) in chunks of 1000 and counts what the API accepted.
 ///
 /// A DELETE is idempotent in its effect: sent twice, the records are gone either way. So it is
 /// retried like a read (after 5xx, timeouts and lost answers), and a retry answered 404 ("no
 /// matching record") after an attempt that may have been carried out means the records are
 /// already gone — the chunk is reported deleted, not failed. The same 404 on a first attempt is
 /// the caller's mistake and an error (nothing was deleted).
-pub(crate) async fn delete_chunks<S: AsRef<str>>(client: &Client, path: String, query: Vec<(&'static str, String)>, ids: &[S], key: &str) -> Result<DeleteResult> {
-    let ids = check_strings(ids, "ids")?;
+pub(crate) async fn delete_chunks<S: AsRef<str>>(client: &Client, path: String, query: Vec<(&'static str, String)>, ids: &[S], key: &str, what: &str) -> Result<DeleteResult> {
+    let ids = check_strings(ids, what)?;
     if ids.is_empty() {
         return Ok(DeleteResult::default());
     }

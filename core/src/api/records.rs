@@ -129,13 +129,13 @@ impl Collection {
     async fn update<R: Serialize>(&self, rows: &[R], key: RecordKey, user_name: Option<&str>) -> Result<UpsertResult> {
         let path = self.path()?;
         let query = Self::user_query(user_name)?;
-        update_chunks(&self.client, path, query, rows, key.field(), self.client.inner.bulk_concurrency).await
+        update_chunks(&self.client, path, query, rows, key.field(), "records", self.client.inner.bulk_concurrency).await
     }
 
     async fn delete<S: AsRef<str>>(&self, ids: &[S], key: RecordKey, user_name: &str) -> Result<DeleteResult> {
         let path = self.path()?;
         let query = Self::user_query(Some(user_name))?;
-        delete_chunks(&self.client, path, query, ids, key.field()).await
+        delete_chunks(&self.client, path, query, ids, key.field(), "ids").await
     }
 
     pub(crate) fn client(&self) -> &Client {

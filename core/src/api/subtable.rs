@@ -69,7 +69,7 @@ impl SubTable {
     /// Deletes rows of the record's table by their `recordNumber` ([V] §4.3), any number, 1000
     /// per request; idempotent like record deletes (rows already gone are skipped).
     pub async fn delete<S: AsRef<str>>(&self, record_numbers: &[S], module_name: &str, record_id: &str) -> Result<DeleteResult> {
-        delete_chunks(&self.client, self.path()?, Self::parent(module_name, record_id)?, record_numbers, "recordNumber").await
+        delete_chunks(&self.client, self.path()?, Self::parent(module_name, record_id)?, record_numbers, "recordNumber", "record_numbers").await
     }
 
     pub fn table_id(&self) -> &str {
