@@ -7,7 +7,19 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _native
-from ._filter import Filter
+from ._edition import (
+    AsyncClientEdition,
+    AsyncMastersEdition,
+    AsyncModulesEdition,
+    AsyncSubTableEdition,
+    AsyncWorkflowEdition,
+    ClientEdition,
+    MastersEdition,
+    ModulesEdition,
+    SubTableEdition,
+    WorkflowEdition,
+)
+from ._filter import Filter, filter_arg
 from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult, records_to_pandas
 
 __all__ = ["Client", "AsyncClient"]
@@ -56,16 +68,8 @@ def _render_filter(spec: Dict[str, Any]) -> str:
     return _native.render_filter(spec)
 
 
-def _filter_arg(f: FilterArg) -> Any:
-    if f is None or isinstance(f, str):
-        return f
-    if isinstance(f, Filter):
-        return f.to_json()
-    raise TypeError(f"filter must be a Filter or a string, got {type(f).__name__}")
-
-
 def _list_args(name: Optional[str], page: Optional[int], page_size: Optional[int], sort: Optional[str], status: Optional[str], filter: FilterArg, local_time_zone: Optional[str]) -> Dict[str, Any]:
-    args: Dict[str, Any] = {"filter": _filter_arg(filter)}
+    args: Dict[str, Any] = {"filter": filter_arg(filter)}
     if name is not None:
         args["name"] = name
     for k, v in (("page", page), ("pageSize", page_size), ("sort", sort), ("status", status), ("localTimeZone", local_time_zone)):
@@ -116,7 +120,7 @@ class _Base:
 # ----------------------------------------------------------------------------------- sync
 
 
-class Client(_Base):
+class Client(_Base, ClientEdition):
     """The Exto360 Data API client (blocking).
 
     Unset arguments fall back to ``EXTO360_TOKEN``, ``EXTO360_BASE_URL``,
@@ -259,7 +263,7 @@ class _Records:
         return records_to_pandas(list(self.iter(page_size=page_size, sort=sort, status=status, filter=filter, local_time_zone=local_time_zone)))
 
 
-class Masters(_Records):
+class Masters(_Records, MastersEdition):
     """``client.masters(name)``."""
 
     _kind = "masters"
@@ -271,7 +275,7 @@ class Masters(_Records):
         return UpsertResult._from_native(self._native.call("masters.upsert", {"name": self.name, "records": _records(records)}))
 
 
-class Modules(_Records):
+class Modules(_Records, ModulesEdition):
     """``client.modules(name)``."""
 
     _kind = "modules"
@@ -281,7 +285,7 @@ class Modules(_Records):
         return UpsertResult._from_native(self._native.call("modules.upsert", {"name": self.name, "records": _records(records), "userName": user_name}))
 
 
-class SubTable:
+class SubTable(SubTableEdition):
     """``client.sub_table(table_id)``."""
 
     def __init__(self, native: Any, table_id: str) -> None:
@@ -294,7 +298,7 @@ class SubTable:
         return UpsertResult._from_native(self._native.call("subTable.upsert", args))
 
 
-class Workflow:
+class Workflow(WorkflowEdition):
     """``client.workflow(module)``."""
 
     def __init__(self, native: Any, module: str) -> None:
@@ -391,7 +395,7 @@ class Health:
 # ---------------------------------------------------------------------------------- async
 
 
-class AsyncClient(_Base):
+class AsyncClient(_Base, AsyncClientEdition):
     """The asyncio client: the same surface as :class:`Client`, every call awaitable, ``iter``
     an async iterator. Cancelling a call cancels the work in the core."""
 
@@ -515,14 +519,14 @@ class _AsyncRecords:
         return records_to_pandas(rows)
 
 
-class AsyncMasters(_AsyncRecords):
+class AsyncMasters(_AsyncRecords, AsyncMastersEdition):
     _kind = "masters"
 
     async def upsert(self, records: Iterable[Mapping[str, Any]]) -> UpsertResult:
         return UpsertResult._from_native(await self._native.call_async("masters.upsert", {"name": self.name, "records": _records(records)}))
 
 
-class AsyncModules(_AsyncRecords):
+class AsyncModules(_AsyncRecords, AsyncModulesEdition):
     _kind = "modules"
 
     async def upsert(self, records: Iterable[Mapping[str, Any]], *, user_name: str) -> UpsertResult:
@@ -530,7 +534,7 @@ class AsyncModules(_AsyncRecords):
         return UpsertResult._from_native(await self._native.call_async("modules.upsert", args))
 
 
-class AsyncSubTable:
+class AsyncSubTable(AsyncSubTableEdition):
     def __init__(self, native: Any, table_id: str) -> None:
         self._native = native
         self.table_id = table_id
@@ -540,7 +544,7 @@ class AsyncSubTable:
         return UpsertResult._from_native(await self._native.call_async("subTable.upsert", args))
 
 
-class AsyncWorkflow:
+class AsyncWorkflow(AsyncWorkflowEdition):
     def __init__(self, native: Any, module: str) -> None:
         self._native = native
         self.module = module

@@ -595,6 +595,11 @@ pub unsafe extern "C" fn exto360_pager_free(pager: *mut exto360_pager) {
     }
 }
 
+// ---------------------------------------------------------------------- current edition
+
+mod edition;
+pub use edition::*;
+
 // ------------------------------------------------------------------------------- emulator
 
 /// An in-process emulator of the Data API, for tests of your own code.
