@@ -18,6 +18,8 @@ from ._edition import (
     ModulesEdition,
     SubTableEdition,
     WorkflowEdition,
+    aiterate_rows,
+    iterate_rows,
 )
 from ._filter import Filter, filter_arg
 from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult, records_to_pandas
@@ -338,15 +340,7 @@ class Users:
 
     def iter(self, *, page_size: int = 1000) -> Iterator[Dict[str, Any]]:
         """Every user."""
-        pager = self._native.pages("users.iter", {"pageSize": page_size})
-        try:
-            while True:
-                d = pager.next_page()
-                if d is None:
-                    return
-                yield from d["rows"]
-        finally:
-            pager.close()
+        return iterate_rows(self._native, "users.iter", {"pageSize": page_size})
 
     def get(self, username: str) -> Dict[str, Any]:
         """One user's profile, groups and projects."""
@@ -571,17 +565,8 @@ class AsyncUsers:
     async def list(self, *, page: int = 1, page_size: int = 1000) -> Page[Dict[str, Any]]:
         return Page._from_native(await self._native.call_async("users.list", {"page": page, "pageSize": page_size}))
 
-    async def iter(self, *, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
-        pager = self._native.pages("users.iter", {"pageSize": page_size})
-        try:
-            while True:
-                d = await pager.next_page_async()
-                if d is None:
-                    return
-                for r in d["rows"]:
-                    yield r
-        finally:
-            pager.close()
+    def iter(self, *, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
+        return aiterate_rows(self._native, "users.iter", {"pageSize": page_size})
 
     async def get(self, username: str) -> Dict[str, Any]:
         out: Dict[str, Any] = await self._native.call_async("users.get", {"username": username})

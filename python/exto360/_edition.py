@@ -58,7 +58,8 @@ def _transition_args(module: str, step: str, record_id: str, user_name: str, act
     return args
 
 
-def _iterate(native: Any, op: str, args: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+def iterate_rows(native: Any, op: str, args: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+    """The rows of every page of an iteration op, with the pager closed at the end."""
     pager = native.pages(op, args)
     try:
         while True:
@@ -70,7 +71,8 @@ def _iterate(native: Any, op: str, args: Dict[str, Any]) -> Iterator[Dict[str, A
         pager.close()
 
 
-async def _aiterate(native: Any, op: str, args: Dict[str, Any]) -> AsyncIterator[Dict[str, Any]]:
+async def aiterate_rows(native: Any, op: str, args: Dict[str, Any]) -> AsyncIterator[Dict[str, Any]]:
+    """`iterate_rows` for asyncio."""
     pager = native.pages(op, args)
     try:
         while True:
@@ -173,7 +175,7 @@ class SubTableEdition:
 
     def iter(self, *, module_name: str, record_id: str, page_size: int = 1000) -> Iterator[Dict[str, Any]]:
         """Every row of the record's table, with bounded memory."""
-        return _iterate(self._native, "subTable.iter", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id, "pageSize": page_size})
+        return iterate_rows(self._native, "subTable.iter", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id, "pageSize": page_size})
 
     def delete(self, record_numbers: Iterable[str], *, module_name: str, record_id: str) -> DeleteResult:
         """Deletes rows by ``recordNumber`` (any number, 1000 per request); rows already gone are skipped."""
@@ -212,7 +214,7 @@ class WorkflowEdition:
         filter: FilterArg = None,
     ) -> Iterator[Dict[str, Any]]:
         """Every row of the v2 workflow list."""
-        return _iterate(self._native, "workflow.iter", _workflow_args(self.module, 1, page_size, record_number, status, responsible_user, responsible_group, filter))
+        return iterate_rows(self._native, "workflow.iter", _workflow_args(self.module, 1, page_size, record_number, status, responsible_user, responsible_group, filter))
 
     def history(self, record_number: str) -> Dict[str, Any]:
         """The step history of one record, as the API answers it."""
@@ -252,7 +254,7 @@ class Hierarchy:
         return Page._from_native(self._native.call("hierarchy.list", {"name": self.name, "page": page, "pageSize": page_size}))
 
     def iter(self, *, page_size: int = 1000) -> Iterator[Record]:
-        return _iterate(self._native, "hierarchy.iter", {"name": self.name, "pageSize": page_size})
+        return iterate_rows(self._native, "hierarchy.iter", {"name": self.name, "pageSize": page_size})
 
     def create(self, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
         """Creates rows (optionally with ``sys_rowID`` and ``sys_parentRowID``), 1000 per
@@ -333,7 +335,7 @@ class AsyncSubTableEdition:
         return Page._from_native(await self._native.call_async("subTable.list", args))
 
     def iter(self, *, module_name: str, record_id: str, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
-        return _aiterate(self._native, "subTable.iter", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id, "pageSize": page_size})
+        return aiterate_rows(self._native, "subTable.iter", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id, "pageSize": page_size})
 
     async def delete(self, record_numbers: Iterable[str], *, module_name: str, record_id: str) -> DeleteResult:
         args = {"tableId": self.table_id, "recordNumbers": _list(record_numbers, "record_numbers"), "moduleName": module_name, "recordId": record_id}
@@ -368,7 +370,7 @@ class AsyncWorkflowEdition:
         responsible_group: Optional[str] = None,
         filter: FilterArg = None,
     ) -> AsyncIterator[Dict[str, Any]]:
-        return _aiterate(self._native, "workflow.iter", _workflow_args(self.module, 1, page_size, record_number, status, responsible_user, responsible_group, filter))
+        return aiterate_rows(self._native, "workflow.iter", _workflow_args(self.module, 1, page_size, record_number, status, responsible_user, responsible_group, filter))
 
     async def history(self, record_number: str) -> Dict[str, Any]:
         out: Dict[str, Any] = await self._native.call_async("workflow.history", {"module": self.module, "recordNumber": record_number})
@@ -403,7 +405,7 @@ class AsyncHierarchy:
         return Page._from_native(await self._native.call_async("hierarchy.list", {"name": self.name, "page": page, "pageSize": page_size}))
 
     def iter(self, *, page_size: int = 1000) -> AsyncIterator[Record]:
-        return _aiterate(self._native, "hierarchy.iter", {"name": self.name, "pageSize": page_size})
+        return aiterate_rows(self._native, "hierarchy.iter", {"name": self.name, "pageSize": page_size})
 
     async def create(self, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
         return UpsertResult._from_native(await self._native.call_async("hierarchy.create", {"name": self.name, "rows": _list(rows, "rows")}))
