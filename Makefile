@@ -165,7 +165,7 @@ test-c: c-lib system-deps
 
 ## The C# wrapper (Exto360.dll), its tests and conformance executor; libexto360.so sits next to them.
 csharp-build: c-lib system-deps
-	mcs -target:library -out:$(C_OUT)/Exto360.dll -r:System.Json.dll bindings/csharp/Exto360.cs
+	mcs -target:library -out:$(C_OUT)/Exto360.dll -r:System.Json.dll bindings/csharp/Exto360*.cs
 	mcs -out:$(C_OUT)/Tests.exe -r:$(C_OUT)/Exto360.dll -r:System.Json.dll -r:System.Core.dll bindings/csharp/Tests.cs
 	mcs -out:$(C_OUT)/ConformanceExec.exe -r:$(C_OUT)/Exto360.dll -r:System.Json.dll -r:System.Core.dll bindings/csharp/ConformanceExec.cs
 	cp -L $(C_OUT)/lib/libexto360.so $(C_OUT)/lib/libexto360_testing.so bindings/csharp/Exto360.dll.config $(C_OUT)/

@@ -131,7 +131,7 @@ namespace Exto360
         }
     }
 
-    internal static class Native
+    internal static partial class Native
     {
         const string Lib = "exto360";
         [DllImport(Lib)] internal static extern IntPtr exto360_version();
@@ -236,7 +236,7 @@ namespace Exto360
     }
 
     /// <summary>The Exto360 Data API client. Thread-safe; dispose it when done.</summary>
-    public sealed class Client : IDisposable
+    public sealed partial class Client : IDisposable
     {
         readonly ClientHandle h;
 
@@ -291,7 +291,7 @@ namespace Exto360
     }
 
     /// <summary>Records of one master or module.</summary>
-    public sealed class Records
+    public sealed partial class Records
     {
         readonly ClientHandle h; readonly byte[] name; readonly bool module;
         internal Records(ClientHandle h, string name, bool module) { this.h = h; this.name = Native.U8(name); this.module = module; }
@@ -341,7 +341,7 @@ namespace Exto360
         }
     }
 
-    public sealed class SubTable
+    public sealed partial class SubTable
     {
         readonly ClientHandle h; readonly byte[] id;
         internal SubTable(ClientHandle h, string id) { this.h = h; this.id = Native.U8(id); }
@@ -354,7 +354,7 @@ namespace Exto360
         }
     }
 
-    public sealed class Workflow
+    public sealed partial class Workflow
     {
         readonly ClientHandle h; readonly byte[] module;
         internal Workflow(ClientHandle h, string module) { this.h = h; this.module = Native.U8(module); }

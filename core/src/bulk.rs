@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::StreamExt;
 
 use crate::error::{BulkReport, Error, Result, WriteState};
-use crate::models::{BulkWriteResult, UpsertResult, WorkflowResult};
+use crate::models::{BulkWriteResult, DeleteResult, UpsertResult, WorkflowResult};
 
 /// What the answer of one chunk gives to a failed operation's report.
 pub(crate) trait ChunkAnswer {
@@ -29,6 +29,7 @@ impl ChunkAnswer for UpsertResult {
 }
 impl ChunkAnswer for Vec<WorkflowResult> {}
 impl ChunkAnswer for BulkWriteResult {}
+impl ChunkAnswer for DeleteResult {}
 
 /// Runs `send` for each chunk of `0..total` (at most `chunk` items each), at most
 /// `concurrency` at a time; returns the chunk answers in input order.

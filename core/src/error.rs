@@ -248,6 +248,18 @@ impl Error {
         Error::new(ErrorKind::InvalidResponse, message)
     }
 
+    /// A 2xx answer whose body says `"success": false` (REFERENCE.md §2.4: a master delete by a
+    /// user without the permission is answered 200). Nothing was done; the kind is `Forbidden`,
+    /// the only refusal the docs give for it.
+    pub(crate) fn refused_in_body(status: u16, what: &str, server_message: Option<&str>) -> Error {
+        let detail = server_message.unwrap_or("the API answered \"success\": false").to_string();
+        let mut e = Error::new(ErrorKind::Forbidden, format!("{what}: refused: {detail} (HTTP {status} with \"success\": false)"));
+        e.inner.status = Some(status);
+        e.inner.details = vec![detail];
+        e.inner.evidence = Some(Evidence::NotApplied);
+        e
+    }
+
     /// An answer with an HTTP error status and the API's envelope (REFERENCE.md §9), when it
     /// had one.
     pub(crate) fn from_response(status: u16, body: &[u8], request_id: Option<String>) -> Error {
@@ -533,5 +545,8 @@ mod tests {
         assert_eq!(Error::skipped().write_state(), WriteState::NotWritten);
         assert_eq!(Error::new(ErrorKind::Connection, "lost").write_state(), WriteState::Unknown);
         assert_eq!(Error::new(ErrorKind::Connection, "lost").answered_2xx().write_state(), WriteState::Written);
+        let refused = Error::refused_in_body(200, "DELETE /x", Some("User doesn't have permission to delete the record"));
+        assert_eq!((refused.kind(), refused.status(), refused.write_state()), (ErrorKind::Forbidden, Some(200), WriteState::NotWritten));
+        assert_eq!(refused.details(), ["User doesn't have permission to delete the record"]);
     }
 }

@@ -365,6 +365,17 @@ impl Filter {
     /// The filter in the API's grammar (not yet percent-encoded; the client encodes it as a
     /// query value).
     pub fn render(&self) -> Result<String> {
+        Ok(self.and_groups()?.join(":or:"))
+    }
+
+    /// The filter in the v2 workflow list's DSL (REFERENCE.md §5.2), which has parentheses:
+    /// every AND-group in parentheses, e.g. `(a:eq:1:and:b:cn:x):or:(c:gt:2)`.
+    pub fn render_grouped(&self) -> Result<String> {
+        Ok(self.and_groups()?.iter().map(|g| format!("({g})")).collect::<Vec<_>>().join(":or:"))
+    }
+
+    /// The AND-groups, each joined by `:and:`, after the checks every rendering shares.
+    fn and_groups(&self) -> Result<Vec<String>> {
         if let Some(e) = &self.error {
             return Err(Error::invalid_input(format!("invalid filter: {e}")));
         }
@@ -375,7 +386,7 @@ impl Filter {
         if self.any.is_empty() {
             return Err(Error::invalid_input("invalid filter: no condition"));
         }
-        Ok(self.any.iter().map(|all| all.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(":and:")).collect::<Vec<_>>().join(":or:"))
+        Ok(self.any.iter().map(|all| all.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(":and:")).collect())
     }
 
     /// Whether some condition compares dates (and so needs `local_time_zone`).

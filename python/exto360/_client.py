@@ -8,8 +8,22 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterable, Iterator, 
 
 from . import _arrow, _native
 from ._arrow import ArrowStreamExportable, DtypeBackend, SchemaArg
-from ._filter import Filter
-from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult
+from ._edition import (
+    AsyncClientEdition,
+    AsyncMastersEdition,
+    AsyncModulesEdition,
+    AsyncSubTableEdition,
+    AsyncWorkflowEdition,
+    ClientEdition,
+    MastersEdition,
+    ModulesEdition,
+    SubTableEdition,
+    WorkflowEdition,
+    aiterate_rows,
+    iterate_rows,
+)
+from ._filter import Filter, filter_arg
+from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult, records_to_pandas
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -78,16 +92,8 @@ def _render_filter(spec: Dict[str, Any]) -> str:
     return _native.render_filter(spec)
 
 
-def _filter_arg(f: FilterArg) -> Any:
-    if f is None or isinstance(f, str):
-        return f
-    if isinstance(f, Filter):
-        return f.to_json()
-    raise TypeError(f"filter must be a Filter or a string, got {type(f).__name__}")
-
-
 def _list_args(name: Optional[str], page: Optional[int], page_size: Optional[int], sort: Optional[str], status: Optional[str], filter: FilterArg, local_time_zone: Optional[str]) -> Dict[str, Any]:
-    args: Dict[str, Any] = {"filter": _filter_arg(filter)}
+    args: Dict[str, Any] = {"filter": filter_arg(filter)}
     if name is not None:
         args["name"] = name
     for k, v in (("page", page), ("pageSize", page_size), ("sort", sort), ("status", status), ("localTimeZone", local_time_zone)):
@@ -155,7 +161,7 @@ class _Base:
 # ----------------------------------------------------------------------------------- sync
 
 
-class Client(_Base):
+class Client(_Base, ClientEdition):
     """The Exto360 Data API client (blocking).
 
     Unset arguments fall back to ``EXTO360_TOKEN``, ``EXTO360_BASE_URL``,
@@ -372,7 +378,7 @@ class _Records:
         return _arrow.to_polars(_native.arrow_table(self._native, f"{self._kind}.iter", args, _arrow.schema_arg(schema)))
 
 
-class Masters(_Records):
+class Masters(_Records, MastersEdition):
     """``client.masters(name)``."""
 
     _kind = "masters"
@@ -390,7 +396,7 @@ class Masters(_Records):
         return _upsert(self._native, "masters.upsert", {"name": self.name}, "records", records)
 
 
-class Modules(_Records):
+class Modules(_Records, ModulesEdition):
     """``client.modules(name)``."""
 
     _kind = "modules"
@@ -400,7 +406,7 @@ class Modules(_Records):
         return _upsert(self._native, "modules.upsert", {"name": self.name, "userName": user_name}, "records", records)
 
 
-class SubTable:
+class SubTable(SubTableEdition):
     """``client.sub_table(table_id)``."""
 
     def __init__(self, native: Any, table_id: str) -> None:
@@ -413,7 +419,7 @@ class SubTable:
         return _upsert(self._native, "subTable.upsert", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id}, "rows", rows)
 
 
-class Workflow:
+class Workflow(WorkflowEdition):
     """``client.workflow(module)``."""
 
     def __init__(self, native: Any, module: str) -> None:
@@ -453,15 +459,7 @@ class Users:
 
     def iter(self, *, page_size: int = 1000) -> Iterator[Dict[str, Any]]:
         """Every user."""
-        pager = self._native.pages("users.iter", {"pageSize": page_size})
-        try:
-            while True:
-                d = pager.next_page()
-                if d is None:
-                    return
-                yield from d["rows"]
-        finally:
-            pager.close()
+        return iterate_rows(self._native, "users.iter", {"pageSize": page_size})
 
     def get(self, username: str) -> Dict[str, Any]:
         """One user's profile, groups and projects."""
@@ -510,7 +508,7 @@ class Health:
 # ---------------------------------------------------------------------------------- async
 
 
-class AsyncClient(_Base):
+class AsyncClient(_Base, AsyncClientEdition):
     """The asyncio client: the same surface as :class:`Client`, every call awaitable, ``iter``
     an async iterator. Cancelling a call cancels the work in the core."""
 
@@ -678,21 +676,21 @@ class _AsyncRecords:
         return _arrow.to_polars(await self._table(page, page_size, sort, status, filter, local_time_zone, schema))
 
 
-class AsyncMasters(_AsyncRecords):
+class AsyncMasters(_AsyncRecords, AsyncMastersEdition):
     _kind = "masters"
 
     async def upsert(self, records: Rows) -> UpsertResult:
         return await _upsert_async(self._native, "masters.upsert", {"name": self.name}, "records", records)
 
 
-class AsyncModules(_AsyncRecords):
+class AsyncModules(_AsyncRecords, AsyncModulesEdition):
     _kind = "modules"
 
     async def upsert(self, records: Rows, *, user_name: str) -> UpsertResult:
         return await _upsert_async(self._native, "modules.upsert", {"name": self.name, "userName": user_name}, "records", records)
 
 
-class AsyncSubTable:
+class AsyncSubTable(AsyncSubTableEdition):
     def __init__(self, native: Any, table_id: str) -> None:
         self._native = native
         self.table_id = table_id
@@ -701,7 +699,7 @@ class AsyncSubTable:
         return await _upsert_async(self._native, "subTable.upsert", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id}, "rows", rows)
 
 
-class AsyncWorkflow:
+class AsyncWorkflow(AsyncWorkflowEdition):
     def __init__(self, native: Any, module: str) -> None:
         self._native = native
         self.module = module
@@ -728,17 +726,8 @@ class AsyncUsers:
     async def list(self, *, page: int = 1, page_size: int = 1000) -> Page[Dict[str, Any]]:
         return Page._from_native(await self._native.call_async("users.list", {"page": page, "pageSize": page_size}))
 
-    async def iter(self, *, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
-        pager = self._native.pages("users.iter", {"pageSize": page_size})
-        try:
-            while True:
-                d = await pager.next_page_async()
-                if d is None:
-                    return
-                for r in d["rows"]:
-                    yield r
-        finally:
-            pager.close()
+    def iter(self, *, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
+        return aiterate_rows(self._native, "users.iter", {"pageSize": page_size})
 
     async def get(self, username: str) -> Dict[str, Any]:
         out: Dict[str, Any] = await self._native.call_async("users.get", {"username": username})

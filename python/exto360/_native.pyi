@@ -23,11 +23,14 @@ class NativeClient:
     def call_async(self, op: str, args: Optional[Mapping[str, Any]] = None) -> Awaitable[Any]:
         """The same, as an asyncio future (call from a coroutine)."""
     def pages(self, op: str, args: Optional[Mapping[str, Any]] = None) -> "NativePager":
-        """Starts ``masters.iter``, ``modules.iter`` or ``users.iter``."""
+        """Starts ``masters.iter``, ``modules.iter``, ``users.iter``, ``subTable.iter``,
+        ``hierarchy.iter`` or ``workflow.iter``."""
+    def expand(self, args: Optional[Mapping[str, Any]] = None) -> "NativePager":
+        """Starts ``modules.expand``: each ``next_page`` gives one expanded record."""
 
 class NativePager:
     def next_page(self) -> Optional[Dict[str, Any]]:
-        """The next page dict, or None after the last."""
+        """The next page dict (or expanded record), or None after the last."""
     def next_page_async(self) -> Awaitable[Optional[Dict[str, Any]]]: ...
     def close(self) -> None: ...
 

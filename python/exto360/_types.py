@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ._arrow import DtypeBackend, SchemaArg
 
-__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "Record"]
+__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "DeleteResult", "Record"]
 
 Record = Dict[str, Any]
 """A record as the API sends it: ``_id``, ``customFields``, ``projectID``, ``createdAt``, ..."""
@@ -125,3 +125,15 @@ class BulkWriteResult:
     @classmethod
     def _from_native(cls, d: Mapping[str, Any]) -> "BulkWriteResult":
         return cls(int(d.get("ok") or 0), int(d.get("nMatched") or 0), int(d.get("nModified") or 0), dict(d))
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """What a delete did over every request it took: how many identifiers the API accepted (it
+    does not say how many records matched)."""
+
+    deleted_count: int = 0
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "DeleteResult":
+        return cls(int(d.get("deletedCount") or 0))

@@ -533,6 +533,211 @@ exto360_status exto360_modules_arrow_stream(const exto360_client *client,
                                             struct ArrowArrayStream *out,
                                             exto360_error **err);
 
+/**
+ * The server build's metadata (`GET /build/info`, [V] §1.3).
+ * @param out_json receives `{"name", "version", "branch", "commit", "date"}`; free it with
+ *   exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_build_info(const exto360_client *client,
+                                  char **out_json,
+                                  exto360_error **err);
+
+/**
+ * Updates any number of master records, 1000 per request (retried like a read).
+ * @param records_json a JSON array of objects, each naming its record by `key` and carrying
+ *   the fields to change; `_id` is refused.
+ * @param key "refId" or "recordNumber": how records are named (the docs disagree).
+ * @param out_json receives `{"insertedIds", "insertedCount", "updatedCount"}` (`updatedCount`:
+ *   records found); free with exto360_string_free(). On failure the error's JSON has `bulk`.
+ */
+exto360_status exto360_masters_update(const exto360_client *client,
+                                      const char *name,
+                                      const char *records_json,
+                                      const char *key,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Deletes any number of master records named by `key`, acting as `user_name`, 1000 per request.
+ * A user without the delete permission fails with EXTO360_FORBIDDEN (the API answers 200 with
+ * `"success": false`). A retry that finds nothing left to delete counts as deleted.
+ * @param ids_json a JSON array of refIds or recordNumbers (as `key` says).
+ * @param out_json receives `{"deletedCount"}`; free with exto360_string_free().
+ */
+exto360_status exto360_masters_delete(const exto360_client *client,
+                                      const char *name,
+                                      const char *ids_json,
+                                      const char *key,
+                                      const char *user_name,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Like exto360_masters_update for module records, acting as `user_name`.
+ * @param out_json receives the merged result; free with exto360_string_free().
+ */
+exto360_status exto360_modules_update(const exto360_client *client,
+                                      const char *name,
+                                      const char *records_json,
+                                      const char *key,
+                                      const char *user_name,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Like exto360_masters_delete for module records (the API answers 404 when none matches).
+ * @param out_json receives `{"deletedCount"}`; free with exto360_string_free().
+ */
+exto360_status exto360_modules_delete(const exto360_client *client,
+                                      const char *name,
+                                      const char *ids_json,
+                                      const char *key,
+                                      const char *user_name,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Starts reading module records with all their sub-table rows (`/expand`). Each
+ * exto360_pager_next() gives ONE record: the document with `"subTableData": {"<tableID>":
+ * {"total", "rows": [...]}}`, every row read (page by page, the record held once).
+ * @param args_json `{"recordIds", "page", "pageSize" (≤ 100), "fields", "subTableFields",
+ *   "subTablePageSize" (≤ 100), "query"}` (any subset; NULL = every record).
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_modules_expand(const exto360_client *client,
+                                      const char *name,
+                                      const char *args_json,
+                                      exto360_pager **out,
+                                      exto360_error **err);
+
+/**
+ * One page of the rows of a record's sub-table.
+ * @param args_json `{"moduleName", "recordId"` (required)`, "page", "pageSize"}`.
+ * @param out_json receives `{"rows": [...], "total", "page", "pageSize", "totalPages"}`; free
+ *   with exto360_string_free().
+ */
+exto360_status exto360_sub_table_list(const exto360_client *client,
+                                      const char *table_id,
+                                      const char *args_json,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Starts iterating every row of a record's sub-table (args as exto360_sub_table_list).
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_sub_table_iter(const exto360_client *client,
+                                      const char *table_id,
+                                      const char *args_json,
+                                      exto360_pager **out,
+                                      exto360_error **err);
+
+/**
+ * Deletes rows of a record's sub-table by `recordNumber`, 1000 per request.
+ * @param record_numbers_json a JSON array of strings.
+ * @param out_json receives `{"deletedCount"}`; free with exto360_string_free().
+ */
+exto360_status exto360_sub_table_delete(const exto360_client *client,
+                                        const char *table_id,
+                                        const char *record_numbers_json,
+                                        const char *module_name,
+                                        const char *record_id,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * One page of a hierarchy master's rows (with `sys_rowID`, `sys_parentRowID`, `sys_path`).
+ * @param args_json `{"page", "pageSize"}` or NULL.
+ * @param out_json receives the page; free with exto360_string_free().
+ */
+exto360_status exto360_hierarchy_list(const exto360_client *client,
+                                      const char *name,
+                                      const char *args_json,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Starts iterating every row of a hierarchy master. `args_json`: `{"pageSize"}` or NULL.
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_hierarchy_iter(const exto360_client *client,
+                                      const char *name,
+                                      const char *args_json,
+                                      exto360_pager **out,
+                                      exto360_error **err);
+
+/**
+ * Creates hierarchy rows (a JSON array of objects, optionally with `sys_rowID` and
+ * `sys_parentRowID`), 1000 per request, one request after another.
+ * @param out_json receives `{"insertedIds", "insertedCount", "updatedCount"}`; free with
+ *   exto360_string_free().
+ */
+exto360_status exto360_hierarchy_create(const exto360_client *client,
+                                        const char *name,
+                                        const char *rows_json,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * Updates hierarchy rows named by `sys_rowID` (a new `sys_parentRowID` moves the row).
+ * @param out_json receives the merged result; free with exto360_string_free().
+ */
+exto360_status exto360_hierarchy_update(const exto360_client *client,
+                                        const char *name,
+                                        const char *rows_json,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * One page of the v2 workflow list (the client must be scoped to a project).
+ * @param args_json `{"page", "pageSize" (≤ 100), "recordNumber", "status", "responsibleUser",
+ *   "responsibleGroup", "filter"}` (a string in the v2 DSL, or a filter object); NULL = page 1.
+ * @param out_json receives the page; free with exto360_string_free().
+ */
+exto360_status exto360_workflow_list(const exto360_client *client,
+                                     const char *module,
+                                     const char *args_json,
+                                     char **out_json,
+                                     exto360_error **err);
+
+/**
+ * Starts iterating the v2 workflow list (args as exto360_workflow_list).
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_workflow_iter(const exto360_client *client,
+                                     const char *module,
+                                     const char *args_json,
+                                     exto360_pager **out,
+                                     exto360_error **err);
+
+/**
+ * The workflow step history of one record.
+ * @param out_json receives the API's answer; free with exto360_string_free().
+ */
+exto360_status exto360_workflow_history(const exto360_client *client,
+                                        const char *module,
+                                        const char *record_number,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * Takes a v2 workflow action on one record. Not retried after a 5xx unless `retryWrites`.
+ * @param step "create", "submit", "return", "reopen" or "revision".
+ * @param record_id the record's `_id` or `recordNumber`.
+ * @param args_json `{"userName" (required), "actionName" (required except for revision),
+ *   "spaceName" (required in a project scope), "assignee": {"users", "groups"}, "comment":
+ *   {"text", "isPrivate"}}`.
+ * @param out_json receives the API's answer; free with exto360_string_free().
+ */
+exto360_status exto360_workflow_transition(const exto360_client *client,
+                                           const char *module,
+                                           const char *step,
+                                           const char *record_id,
+                                           const char *args_json,
+                                           char **out_json,
+                                           exto360_error **err);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

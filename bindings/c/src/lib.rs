@@ -534,3 +534,8 @@ pub unsafe extern "C" fn exto360_pager_free(pager: *mut exto360_pager) {
         drop(unsafe { Box::from_raw(pager) });
     }
 }
+
+// ---------------------------------------------------------------------- current edition
+
+mod edition;
+pub use edition::*;

@@ -263,6 +263,66 @@ static void test_threads(const exto360_emulator *emu) {
     exto360_client_free(c);
 }
 
+/* The current edition: update, delete (the 200 refusal is EXTO360_FORBIDDEN), expand (one
+ * record per pager step), sub-table rows, hierarchy, workflow v2, build info. */
+static void test_current_edition(exto360_emulator *emu) {
+    CHECK(exto360_emulator_reset(emu, NULL) == EXTO360_OK, "reset");
+    exto360_client *c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_error *err = NULL;
+    CHECK(exto360_build_info(c, &out, &err) == EXTO360_OK && strstr(out, "exto-data-api"), "build info");
+    exto360_string_free(out); out = NULL;
+
+    CHECK(exto360_masters_update(c, "LOCATION", "[{\"refId\":\"nope123\",\"x\":1}]", "refId", &out, &err) == EXTO360_OK && strstr(out, "\"updatedCount\":0"), "update: %s", out ? out : "?");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_masters_update(c, "LOCATION", "[{\"refId\":\"a\",\"_id\":\"b\"}]", "refId", &out, &err) == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "_id"), "_id refused");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_update(c, "LOCATION", "[]", NULL, &out, &err) == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "key"), "NULL key");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_update(c, "LOCATION", "[]", "id", &out, &err) == EXTO360_INVALID_ARGUMENT, "unknown key");
+    exto360_error_free(err); err = NULL;
+
+    exto360_status st = exto360_masters_delete(c, "LOCATION", "[\"x\"]", "refId", "jasonsmith@exto360.com", &out, &err);
+    CHECK(st == EXTO360_FORBIDDEN && exto360_error_status(err) == 200, "success:false is forbidden (%d)", (int)st);
+    CHECK(exto360_error_details_count(err) == 1 && strstr(exto360_error_detail(err, 0), "permission"), "detail");
+    CHECK(strstr(exto360_error_details_json(err), "\"notWritten\":[[0,1]]") != NULL, "report: %s", exto360_error_details_json(err));
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_modules_delete(c, "CUSTOMMODULE", "[\"MOD-2\"]", "recordNumber", "johndoe@exto360.com", &out, &err) == EXTO360_OK && strstr(out, "\"deletedCount\":1"), "module delete");
+    exto360_string_free(out); out = NULL;
+
+    exto360_pager *pager = NULL;
+    CHECK(exto360_modules_expand(c, "CUSTOMMODULE", "{\"pageSize\":1,\"subTablePageSize\":1}", &pager, &err) == EXTO360_OK, "expand");
+    int records = 0, signed_rows = 0;
+    char *rec = NULL;
+    while (exto360_pager_next(pager, &rec, &err) == EXTO360_OK && rec) {
+        records++;
+        CHECK(strstr(rec, "\"subTableData\":{") != NULL, "record %s", rec);
+        if (strstr(rec, "\"SIG-1\"")) signed_rows++;
+        exto360_string_free(rec);
+    }
+    exto360_pager_free(pager);
+    CHECK(records == 2 && signed_rows == 1, "expanded %d records, %d with a signature", records, signed_rows);
+    CHECK(exto360_modules_expand(c, "CUSTOMMODULE", "{\"pageSize\":101}", &pager, &err) == EXTO360_OK, "bad options surface on the first step");
+    CHECK(exto360_pager_next(pager, &rec, &err) == EXTO360_INVALID_ARGUMENT && rec == NULL, "page size 101");
+    exto360_error_free(err); err = NULL;
+    exto360_pager_free(pager);
+
+    CHECK(exto360_sub_table_list(c, "Lines", "{\"moduleName\":\"CUSTOMMODULE\"}", &out, &err) == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "recordId"), "recordId required");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_hierarchy_iter(c, "ORG_UNIT", "{\"pageSize\":3}", &pager, &err) == EXTO360_OK, "hierarchy iter");
+    int pages = 0;
+    while (exto360_pager_next(pager, &rec, &err) == EXTO360_OK && rec) { pages++; exto360_string_free(rec); }
+    exto360_pager_free(pager);
+    CHECK(pages == 2, "hierarchy pages %d", pages);
+    CHECK(exto360_workflow_transition(c, "CUSTOMMODULE", NULL, "MOD-1", "{}", &out, &err) == EXTO360_INVALID_ARGUMENT, "NULL step");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_workflow_transition(c, "CUSTOMMODULE", "submit", "MOD-1", "{\"userName\":\"johndoe@exto360.com\",\"actionName\":\"Submit\"}", &out, &err) == EXTO360_OK && strstr(out, "Submitted"), "transition");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_workflow_history(c, "CUSTOMMODULE", "MOD-1", &out, &err) == EXTO360_OK && strstr(out, "\"toStep\":\"Submitted\""), "history");
+    exto360_string_free(out); out = NULL;
+    exto360_client_free(c);
+}
+
 int main(void) {
     exto360_emulator *emu = NULL;
     exto360_error *err = NULL;
@@ -275,6 +335,7 @@ int main(void) {
     test_bad_arguments(emu);
     test_writes_and_pager(emu);
     test_threads(emu);
+    test_current_edition(emu);
     char *journal = NULL;
     CHECK(exto360_emulator_journal(emu, &journal, NULL) == EXTO360_OK && strstr(journal, "Bearer ***") && !strstr(journal, "demo-token"), "journal masks the token");
     exto360_string_free(journal);
