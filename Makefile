@@ -20,16 +20,23 @@ WHEELS := $(TARGET_DIR)/wheels
 C_OUT := $(abspath $(TARGET_DIR))/c
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config redis-server
+APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config redis-server openjdk-17-jdk-headless maven
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# JVM: the native library and the Kotlin uniffi-bindgen generates from it, staged for Maven.
+JVM_OUT := $(abspath $(TARGET_DIR))/jvm
+JVM_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+JVM_JAR := bindings/jvm/target/exto360-$(JVM_VERSION)-all.jar
+MVN := mvn -B -ntp -Dkotlin.compiler.daemon=false -Dexto360.staging=$(JVM_OUT)
 
 EXECS := --exec rust=$(TARGET_DIR)/debug/conformance-rust \
          --exec "python=$(PY) python/tests/conformance_exec.py" \
          --exec "node=node node/conformance_exec.js" \
          --exec "c=$(C_OUT)/conformance_exec" \
-         --exec "csharp=mono $(C_OUT)/ConformanceExec.exe"
+         --exec "csharp=mono $(C_OUT)/ConformanceExec.exe" \
+         --exec "jvm=java -cp $(JVM_JAR):bindings/jvm/target/test-classes com.exto360.conformance.ConformanceExecKt"
 
-.PHONY: all build test test-rust test-python test-node test-c test-csharp conformance demo bench emulator toolchain python-wheel node-build c-lib csharp-build system-deps header
+.PHONY: all build test test-rust test-python test-node test-c test-csharp test-jvm conformance demo bench emulator toolchain python-wheel node-build c-lib csharp-build jvm-lib jvm-build system-deps header
 
 all: build
 
@@ -39,9 +46,9 @@ toolchain:
 build: toolchain
 	$(CARGO) build --workspace --all-targets
 
-## Every suite: Rust (emulator, core, header drift), Python, Node, C, C#, then the conformance
-## matrix of every language.
-test: toolchain test-rust test-python test-node test-c test-csharp conformance
+## Every suite: Rust (emulator, core, header drift), Python, Node, C, C#, JVM, then the
+## conformance matrix of every language.
+test: toolchain test-rust test-python test-node test-c test-csharp test-jvm conformance
 
 # The shared rate-limit tests start their own redis-server (Debian's) and stop it by PID.
 test-rust: system-deps
@@ -75,7 +82,8 @@ test-node: node-build system-deps
 	cd node && npx tsc --noEmit -p examples
 
 # ---------------------------------------------------------------- C and C#
-## Debian packages for the C and C# suites (cJSON for the C conformance executor, Mono, valgrind).
+## Debian packages for the C, C# and JVM suites (cJSON for the C conformance executor, Mono,
+## valgrind, JDK 17 and Maven).
 system-deps:
 	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -116,18 +124,40 @@ csharp-build: c-lib system-deps
 test-csharp: csharp-build
 	cd $(C_OUT) && mono Tests.exe
 
+# ---------------------------------------------------------------- JVM (Kotlin, Java)
+## The native library (release, in the shared target directory) and the Kotlin that
+## uniffi-bindgen generates from it (never edited by hand), staged under $(JVM_OUT) for Maven.
+## uniffi-bindgen is a workspace of its own, built once (debug is enough to run it).
+jvm-lib: toolchain
+	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-jvm
+	$(CARGO) build -q --manifest-path bindings/jvm/bindgen/Cargo.toml --target-dir $(TARGET_DIR)
+	rm -rf $(JVM_OUT) && mkdir -p $(JVM_OUT)/native/linux-x86-64
+	$(TARGET_DIR)/debug/uniffi-bindgen generate --library $(RELEASE)/libexto360_jvm.so --language kotlin --no-format --out-dir $(JVM_OUT)/kotlin
+	strip --strip-debug -o $(JVM_OUT)/native/linux-x86-64/libexto360_jvm.so $(RELEASE)/libexto360_jvm.so
+
+## The jars without the tests: exto360-V.jar (Maven) and exto360-V-all.jar (self-contained).
+jvm-build: jvm-lib system-deps
+	cd bindings/jvm && $(MVN) -q package -DskipTests
+
+## The JUnit 5 suite (Kotlin and Java), the same jars, and both quick starts.
+test-jvm: jvm-lib system-deps
+	cd bindings/jvm && $(MVN) package
+	java -cp $(JVM_JAR) bindings/jvm/examples/java/Quickstart.java > /dev/null
+	java -cp $(JVM_JAR):bindings/jvm/target/test-classes QuickstartKt > /dev/null
+
 # ---------------------------------------------------------------- conformance
 ## The shared conformance suite in every language built so far (case × language matrix).
-conformance: toolchain python-wheel node-build test-c csharp-build
+conformance: toolchain python-wheel node-build test-c csharp-build test-jvm
 	$(CARGO) build -q -p exto360-conformance --bins
 	$(TARGET_DIR)/debug/conformance --cases tests/conformance/cases $(EXECS)
 
 ## The SDK's main jobs against the embedded emulator, in every language built so far.
-demo: toolchain python-wheel node-build c-lib
+demo: toolchain python-wheel node-build c-lib jvm-build
 	$(CARGO) run -q -p exto360 --example quickstart
 	$(PY) python/examples/quickstart.py
 	node node/examples/quickstart.mjs
 	$(MAKE) -s -C bindings/c/examples run LIBDIR=$(C_OUT)/lib
+	java -cp $(JVM_JAR) bindings/jvm/examples/java/Quickstart.java
 
 ## Benchmarks print figures; they never fail on time.
 bench: toolchain python-wheel node-build system-deps

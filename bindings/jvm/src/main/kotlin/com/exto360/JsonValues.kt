@@ -52,9 +52,12 @@ internal object JsonValues {
         }
     }
 
-    /** `records` as a JSON array of objects. */
+    /**
+     * `records` as a JSON array. Read as `Iterable<*>`: a Java caller with raw types can pass
+     * anything, and what is not an object is then refused by the core with a clear error.
+     */
     fun objects(records: Iterable<Map<String, *>>, what: String): JsonArray =
-        JsonArray(records.mapIndexed { i, r -> r as? JsonObject ?: of(r, "$what[$i]") })
+        JsonArray((records as Iterable<*>).mapIndexed { i, r -> r as? JsonObject ?: of(r, "$what[$i]") })
 
     fun strings(items: Iterable<String>): JsonArray = JsonArray(items.map(::JsonPrimitive))
 }

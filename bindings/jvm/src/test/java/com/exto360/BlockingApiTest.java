@@ -80,6 +80,11 @@ class BlockingApiTest {
             } catch (Exto360Exception.NotFound | Exto360Exception.BadRequest expected) {
                 assertFalse(expected.getMessage().contains(emu.getToken()));
             }
+            // Raw types let Java pass anything as a record: refused with a clear error, nothing sent.
+            @SuppressWarnings({"rawtypes", "unchecked"})
+            List notRecords = List.of(Map.of("vendor_id", "V1"), 3, "x");
+            Exto360Exception.InvalidInput bad = assertThrows(Exto360Exception.InvalidInput.class, () -> client.masters("VENDOR").upsertBlocking(notRecords));
+            assertTrue(bad.getMessage().contains("records"), bad.getMessage());
             Exto360Exception any = assertThrows(Exto360Exception.class, () -> Exto360Client.builder().token("t").baseUrl(emu.getUrl()).maxRetries(1000).build());
             assertTrue(any instanceof Exto360Exception.InvalidInput);
         }

@@ -143,9 +143,9 @@ class ErrorsTest {
         val e = fails<Exto360Exception.BulkWrite> { client.masters("VENDOR").upsert(rows) }
         assertEquals("bulk_write", e.code)
         assertEquals(2500L, e.report!!.total)
-        assertEquals(listOf(0L until 1000L), e.report!!.writtenRanges)
-        assertEquals(listOf(1000L until 2000L), e.report!!.unknownRanges)
-        assertEquals(listOf(2000L until 2500L), e.report!!.notWrittenRanges)
+        assertEquals(listOf(0L until 1000L), e.report.writtenRanges)
+        assertEquals(listOf(1000L until 2000L), e.report.unknownRanges)
+        assertEquals(listOf(2000L until 2500L), e.report.notWrittenRanges)
         assertEquals(1000, e.written.size)
         assertEquals(2000, e.notWritten.first())
         assertEquals(1000, e.insertedIds.size)
@@ -158,7 +158,7 @@ class ErrorsTest {
         faults("""{"kind": "status", "status": 400, "method": "POST"}""")
         val e = fails<Exto360Exception.BadRequest> { client.masters("VENDOR").upsert(listOf(mapOf("vendor_id" to "V1"))) }
         assertEquals(listOf(0), e.report!!.notWritten)
-        assertEquals(emptyList<Int>(), e.report!!.written)
+        assertEquals(emptyList<Int>(), e.report.written)
     }
 
     @Test

@@ -89,7 +89,9 @@ private fun upsert(r: UpsertResult) = buildJsonObject {
 
 private fun collected(key: String, items: List<JsonElement>) = buildJsonObject { put("count", items.size); put(key, JsonArray(items)) }
 
-private fun rows(a: JsonObject, k: String): List<JsonObject> = a.getValue(k).jsonArray.map { it.jsonObject }
+/** The rows as they are, objects or not: what a Java caller with raw types could pass (the core refuses non-objects). */
+@Suppress("UNCHECKED_CAST")
+private fun rows(a: JsonObject, k: String): List<Map<String, *>> = a.getValue(k).jsonArray as List<Map<String, *>>
 
 private suspend fun run(c: Exto360Client, op: String, a: JsonObject): JsonElement {
     val u = c.users
