@@ -160,7 +160,7 @@ demo: toolchain python-wheel node-build c-lib jvm-build
 	java -cp $(JVM_JAR) bindings/jvm/examples/java/Quickstart.java
 
 ## Benchmarks print figures; they never fail on time.
-bench: toolchain python-wheel node-build system-deps
+bench: toolchain python-wheel node-build system-deps jvm-build
 	$(CARGO) build -q --release --target $(TRIPLE) -p exto360-bench -p exto360-emulator
 	$(RELEASE)/emulator
 	$(RELEASE)/hostile
@@ -169,6 +169,7 @@ bench: toolchain python-wheel node-build system-deps
 	EMULATOR_BIN=$(RELEASE)/exto360-emulator node bench/node_bench.mjs
 	$(MAKE) -s c-lib
 	bench/c_bench.sh $(RELEASE) $(C_OUT)
+	bench/jvm_bench.sh $(RELEASE) $(JVM_JAR) bindings/jvm/target/test-classes
 
 ## Run the emulator in the foreground with the demo dataset (Ctrl-C to stop).
 emulator: toolchain

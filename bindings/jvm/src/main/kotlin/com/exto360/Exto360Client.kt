@@ -27,7 +27,7 @@ enum class RateLimitFallback(internal val wire: String) {
  * @param projectId the `X-Project-Id` scope (`EXTO360_PROJECT_ID`); none: tenant scope.
  * @param tenantId `x-tenant-id` (`EXTO360_TENANT_ID`); [workspaceId] `x-workspace-id` (`EXTO360_WORKSPACE_ID`).
  * @param timeout per request, default 60 s, more than 0 and at most 1 day (`EXTO360_TIMEOUT`, seconds).
- * @param connectTimeout for the connection alone; default: [timeout].
+ * @param connectTimeout for opening a connection, default 10 s, more than 0 and at most 1 day.
  * @param maxRetries retries after the first attempt, default 3, at most 100 (`EXTO360_MAX_RETRIES`).
  * @param initialBackoff default 0.5 s; [maxBackoff] default 8 s (each at most 1 h). Wait before
  *   retry n = `min(maxBackoff, initialBackoff × 2^(n−1)) × (1 + U[0,1))`, or `Retry-After` if longer (≤ 60 s).

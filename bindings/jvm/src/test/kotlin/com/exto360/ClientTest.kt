@@ -13,30 +13,14 @@ import kotlinx.serialization.json.jsonArray
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.put
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 
 /** Every operation through the Kotlin (suspend) API against the in-process emulator. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClientTest {
-    private val emu = Emulator()
-    private val client = Exto360Client(token = emu.token, baseUrl = emu.url, rateLimit = 0.0)
-
-    @BeforeEach
-    fun reset() = emu.reset()
-
-    @AfterAll
-    fun close() {
-        client.close()
-        emu.close()
-    }
-
+class ClientTest : EmulatorTest() {
     private fun JsonObject.str(k: String) = getValue(k).jsonPrimitive.content
     private fun JsonObject.field(k: String) = getValue("customFields").jsonObject.getValue(k).jsonPrimitive.content
     private fun lastRequest() = emu.journal().last()

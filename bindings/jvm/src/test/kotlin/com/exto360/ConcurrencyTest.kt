@@ -13,13 +13,10 @@ import kotlinx.coroutines.withTimeout
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import java.util.concurrent.CancellationException
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.CountDownLatch
@@ -27,20 +24,7 @@ import java.util.concurrent.atomic.AtomicReference
 import kotlin.concurrent.thread
 
 /** Cancellation leaves nothing running; one client serves many threads. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConcurrencyTest {
-    private val emu = Emulator(ClientTest.bigDataset(20_000))
-    private val client = Exto360Client(token = emu.token, baseUrl = emu.url, rateLimit = 0.0)
-
-    @BeforeEach
-    fun reset() = emu.reset()
-
-    @AfterAll
-    fun close() {
-        client.close()
-        emu.close()
-    }
-
+class ConcurrencyTest : EmulatorTest(ClientTest.bigDataset(20_000)) {
     private fun latency(ms: Int) = emu.setFaults(listOf(Json.parseToJsonElement("""{"kind": "latency", "latencyMs": $ms}""").jsonObject))
 
     /** Waits (bounded) until no native call or page stream is left. */
@@ -79,7 +63,9 @@ class ConcurrencyTest {
         assertTrue(seen in 2000 until 20_000, "stopped part-way: $seen")
         assertNothingLeft()
         val sent = settledRequestCount()
-        assertTrue(sent <= 4, "pages 1-3 and at most one fetched ahead, not the other ${20 - sent}: $sent requests")
+        val delivered = (seen + 999) / 1000
+        // The core holds at most one page ready and fetches one more; the rest is never asked for.
+        assertTrue(sent <= delivered + 2 && sent < 20, "$delivered pages delivered, $sent requests sent")
     }
 
     @Test

@@ -1,37 +1,22 @@
 package com.exto360
 
-import com.exto360.testing.Emulator
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import java.time.Duration
 
 /** Every error kind is its own class with the API's facts, and never carries the token. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ErrorsTest {
-    private val secret = "tok-never-in-errors-981"
-    private val emu = Emulator(token = secret)
-    private val client = Exto360Client(token = secret, baseUrl = emu.url, rateLimit = 0.0, maxRetries = 1, initialBackoff = Duration.ofMillis(5), maxBackoff = Duration.ofMillis(10))
-
-    @BeforeEach
-    fun reset() = emu.reset()
-
-    @AfterAll
-    fun close() {
-        client.close()
-        emu.close()
-    }
-
+class ErrorsTest : EmulatorTest(token = SECRET, makeClient = {
+    Exto360Client(token = SECRET, baseUrl = it.url, rateLimit = 0.0, maxRetries = 1, initialBackoff = Duration.ofMillis(5), maxBackoff = Duration.ofMillis(10))
+}) {
+    private val secret = SECRET
     private fun faults(vararg json: String) = emu.setFaults(json.map { Json.parseToJsonElement(it).jsonObject })
 
     private inline fun <reified E : Exto360Exception> fails(crossinline block: suspend () -> Unit): E {
@@ -170,3 +155,5 @@ class ErrorsTest {
         )
     }
 }
+
+private const val SECRET = "tok-never-in-errors-981"
