@@ -4,7 +4,9 @@
 // best of 5 rounds of 3 passes after 3 warm-up rounds of each way:
 //   - exto360 `iter` as a Flow (Kotlin) and `iterBlocking` (Java),
 //   - java.net.http.HttpClient + kotlinx.serialization by hand, over the same pages.
-// Prints figures; never fails on time. Usage: JvmBenchKt URL [RUST_CORE_CPU_SECONDS]
+// And `memory URL`: peak RSS of a JVM started with a 64 MB heap iterating every record (1,000,000
+// in bench/jvm_bench.sh) as a Flow — it could not hold them all.
+// Prints figures; never fails on time. Usage: JvmBenchKt URL [RUST_CORE_CPU_SECONDS] | memory URL
 package com.exto360.bench
 
 import com.exto360.Exto360Client
@@ -35,7 +37,24 @@ private fun measure(rounds: Int, block: () -> Int): Run = (0 until rounds).map {
 
 private const val PASSES = 3
 
+/** Peak resident memory of this process, in MB (VmHWM). */
+private fun peakRss(): Double = java.io.File("/proc/self/status").readLines().first { it.startsWith("VmHWM:") }.split(Regex("\\s+"))[1].toDouble() / 1024
+
+private fun memory(url: String) {
+    Exto360Client(token = "bench", baseUrl = url, rateLimit = 0.0).use { client ->
+        val before = peakRss()
+        val t0 = System.nanoTime()
+        var n = 0
+        runBlocking { client.masters("BIG").iter().collect { if (it["_id"] != null) n++ } }
+        println(
+            "jvm iter memory: %,d records in %.1f s, peak RSS %.1f MB (before iterating %.1f MB; heap limit %d MB)"
+                .format(n, (System.nanoTime() - t0) / 1e9, peakRss(), before, Runtime.getRuntime().maxMemory() / 1024 / 1024),
+        )
+    }
+}
+
 fun main(args: Array<String>) {
+    if (args[0] == "memory") return memory(args[1])
     val url = args[0]
     val rust = args.getOrNull(1)?.toDoubleOrNull()
     val client = Exto360Client(token = "bench", baseUrl = url, rateLimit = 0.0)

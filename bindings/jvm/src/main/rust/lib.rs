@@ -285,8 +285,12 @@ impl NativeEmulator {
 mod tests {
     use super::*;
 
+    /// The tests that spawn tasks read one process-wide counter: one at a time.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn dropping_a_call_aborts_its_task() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let before = live_tasks();
         let task = spawn(std::future::pending::<()>()).unwrap();
         assert_eq!(live_tasks(), before + 1);
@@ -302,6 +306,7 @@ mod tests {
 
     #[test]
     fn a_panic_in_a_task_is_an_internal_error() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let err = rt.block_on(spawn(async { panic!("boom") }).unwrap()).map(|_: ()| ()).unwrap_err();
         assert!(err.to_string().contains("\"kind\":\"internal\"") && err.to_string().contains("boom"), "{err}");

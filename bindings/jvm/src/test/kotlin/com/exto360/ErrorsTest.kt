@@ -97,6 +97,20 @@ class ErrorsTest : EmulatorTest(token = SECRET, makeClient = {
     }
 
     @Test
+    fun `an unreachable shared rate-limit store follows its fallback`() {
+        val port = java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+        val store = "redis://127.0.0.1:$port"
+        Exto360Client(token = secret, baseUrl = emu.url, rateLimit = 50.0, rateLimitStore = store, rateLimitFallback = RateLimitFallback.FAIL).use { c ->
+            fails<Exto360Exception.Connection> { c.masters("LOCATION").list() }
+        }
+        assertEquals(0, emu.journal().size, "fail: nothing is sent")
+        Exto360Client(token = secret, baseUrl = emu.url, rateLimit = 50.0, rateLimitStore = store, rateLimitNamespace = "jvm-test", rateLimitWorkers = 2).use { c ->
+            runBlocking { assertEquals(6, c.masters("LOCATION").list().rows.size) }
+        }
+        assertEquals(1, emu.journal().size, "local (the default): sent under the in-process limit")
+    }
+
+    @Test
     fun `bad settings and arguments are InvalidInput before anything is sent`() {
         val cfg = assertThrows(Exto360Exception.InvalidInput::class.java) { Exto360Client(token = secret, baseUrl = emu.url, maxRetries = 101) }
         assertTrue(cfg.message!!.contains("retries"), cfg.message)
