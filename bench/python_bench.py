@@ -26,8 +26,8 @@ EMULATOR = os.environ.get("EMULATOR_BIN", os.path.join(TARGET, "release", "exto3
 
 
 class EmulatorProcess:
-    def __init__(self, count):
-        data = {"tenants": [{"id": "bench", "tokens": [{"token": "bench", "user": "b@x.com"}], "masters": [{"name": "BIG", "generate": {"count": count}}]}]}
+    def __init__(self, count, unique=()):
+        data = {"tenants": [{"id": "bench", "tokens": [{"token": "bench", "user": "b@x.com"}], "masters": [{"name": "BIG", "unique": list(unique), "generate": {"count": count}}]}]}
         self.file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
         json.dump(data, self.file)
         self.file.close()

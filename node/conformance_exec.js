@@ -57,6 +57,42 @@ async function run(c, op, a) {
     case 'users.removeAccess': return c.users.removeAccess(a.username, a.projects ?? [], a.groups ?? [])
     case 'users.removeProjectAccess': return c.users.removeProjectAccess(a.username, a.projectIds ?? [])
     case 'filter.render': return filter(a.filter).render()
+    case 'version': return exto.version()
+  }
+  return edition(c, op, a)
+}
+
+// ---------------------------------------------------------------------- the current edition
+
+/** `{count, ids}`: each row's `_id`, or `recordNumber` when it has none (v2 workflow rows). */
+async function ids(rows) {
+  const out = []
+  for await (const r of rows) out.push(r._id ?? r.recordNumber)
+  return { count: out.length, ids: out }
+}
+
+async function edition(c, op, a) {
+  const [res, verb] = op.split('.')
+  const wfOpts = { page: a.page, pageSize: a.pageSize, recordNumber: a.recordNumber, status: a.status, responsibleUser: a.responsibleUser, responsibleGroup: a.responsibleGroup, filter: filter(a.filter) }
+  switch (op) {
+    case 'build.info': return c.buildInfo()
+    case 'masters.update': case 'modules.update': return c[res](a.name).update(a.records, { key: a.key, userName: a.userName })
+    case 'masters.delete': case 'modules.delete': return c[res](a.name).delete(a.ids, { key: a.key, userName: a.userName })
+    case 'modules.expand': {
+      const records = []
+      for await (const r of c.modules(a.name).expand(a)) records.push(r)
+      return { count: records.length, records }
+    }
+    case 'subTable.list': return c.subTable(a.tableId).list(a)
+    case 'subTable.iter': return ids(c.subTable(a.tableId).iter(a))
+    case 'subTable.delete': return c.subTable(a.tableId).delete(a.recordNumbers, a)
+    case 'hierarchy.list': return c.hierarchy(a.name).list(a)
+    case 'hierarchy.iter': return ids(c.hierarchy(a.name).iter(a))
+    case 'hierarchy.create': case 'hierarchy.update': return c.hierarchy(a.name)[verb](a.rows)
+    case 'workflow.list': return c.workflow(a.module).list(wfOpts)
+    case 'workflow.iter': return ids(c.workflow(a.module).iter(wfOpts))
+    case 'workflow.history': return c.workflow(a.module).history(a.recordNumber)
+    case 'workflow.transition': return c.workflow(a.module).transition(a.step, a.recordId, a)
   }
   throw new exto.InvalidInputError(`unknown operation ${op}`)
 }

@@ -130,6 +130,64 @@ export interface BulkWriteResult {
   [key: string]: unknown
 }
 
+/** How records are named in updates and deletes. The two editions of the docs disagree (`refId` on the [V] masters page, `recordNumber` in its reference), so you say which. */
+export type RecordKey = 'refId' | 'recordNumber'
+
+/** What a delete did: how many identifiers the API accepted (it does not say how many records matched). */
+export interface DeleteResult {
+  deletedCount: number
+}
+
+/** A module record with every row of its sub-tables. */
+export interface ExpandedRecord extends ExtoRecord {
+  subTableData: Record<string, { total: number | null; rows: Array<Record<string, unknown>> }>
+}
+
+export interface ExpandOptions {
+  /** Only these records (`_id`s); any number, sent 100 per request. */
+  recordIds?: Iterable<string>
+  /** The records page to start from. Default 1. */
+  page?: number
+  /** Records per request, 1..100. Default 50. */
+  pageSize?: number
+  /** Sparse fieldset of the records: `['recordNumber']` keeps it (and `_id`), `['-customFields']` drops it. */
+  fields?: Iterable<string>
+  /** Sparse fieldset of every sub-table row. */
+  subTableFields?: Iterable<string>
+  /** Rows per sub-table page, 1..100. Default 100. */
+  subTablePageSize?: number
+  /** A Mongo-style filter merged into the record match, e.g. `{ projectID: 'WBls47_' }`. */
+  query?: Record<string, unknown>
+}
+
+export interface WorkflowListOptions {
+  page?: number
+  /** Rows per page, 1..100. Default 100. */
+  pageSize?: number
+  recordNumber?: string
+  status?: string
+  responsibleUser?: string
+  responsibleGroup?: string
+  /** A `Filter` (sent with each AND-group in parentheses, the v2 DSL) or a raw string such as `(a:eq:1:or:b:eq:2)`. */
+  filter?: Filter | string | null
+}
+
+/** The v2 workflow actions. */
+export type WorkflowStep = 'create' | 'submit' | 'return' | 'reopen' | 'revision'
+
+export interface TransitionOptions {
+  /** Acting user, an active user of the tenant. */
+  userName: string
+  /** Required except for `revision`. */
+  actionName?: string | null
+  /** Required when the client is scoped to a project. */
+  spaceName?: string | null
+  /** Users and groups to make responsible (not for `revision`). */
+  assignee?: { users?: Iterable<string>; groups?: Iterable<string> }
+  /** A comment, as text or `{ text, isPrivate }`. */
+  comment?: string | { text: string; isPrivate?: boolean }
+}
+
 declare class Records {
   readonly name: string
   /** One page (default page 1 of 1000 rows). */
@@ -138,18 +196,42 @@ declare class Records {
   pages(options?: ListOptions): AsyncGenerator<Page<ExtoRecord>, void, undefined>
   /** Every record, page after page, with bounded memory. */
   iter(options?: ListOptions): AsyncGenerator<ExtoRecord, void, undefined>
+  /**
+   * Every record as Arrow columns: the bytes of an Arrow IPC stream, which `tableFromIPC` of the
+   * `apache-arrow` package reads. Pages are read into columns in the Rust core as they arrive (no
+   * object per record): record attributes typed (`createdAt`/`updatedAt` UTC timestamps, ...),
+   * one column per custom field (`customFields.<name>` where the name is also an attribute's),
+   * types inferred and widened across pages (int → float → string; a field that is sometimes a
+   * list holds each value's JSON text). Integers are `Int64` (read as `BigInt`).
+   *
+   * @example
+   * import { tableFromIPC } from 'apache-arrow'
+   * const table = tableFromIPC(await client.masters('LOCATION').toArrow({ filter: 'active:eq:true' }))
+   * console.log(table.numRows, table.getChild('code')?.toArray())
+   */
+  toArrow(options?: ListOptions): Promise<Buffer>
 }
 
 /** `client.masters(name)`. */
 export declare class Masters extends Records {
   /** Inserts or updates any number of records (flat `{field: value}` objects), 1000 per request. A record with a unique field updates its match. Rejects with `BulkWriteError` when part was written before a failure. */
   upsert(records: Iterable<Record<string, unknown>>): Promise<UpsertResult>
+  /** Updates records (1000 per request): each object names its record by `key` and carries the fields to change; `_id` is refused. Retried like a read. `updatedCount` says how many were found. */
+  update(records: Iterable<Record<string, unknown>>, options: { key: RecordKey }): Promise<UpsertResult>
+  /** Deletes records named by `key`, acting as `userName`. A user without the permission rejects with `PermissionDeniedError` (the API answers 200 with `success: false`). A retry that finds nothing left to delete counts as deleted. */
+  delete(ids: Iterable<string>, options: { key: RecordKey; userName: string }): Promise<DeleteResult>
 }
 
 /** `client.modules(name)`. */
 export declare class Modules extends Records {
   /** Like `Masters.upsert`, acting as `userName` (an active user). */
   upsert(records: Iterable<Record<string, unknown>>, options: { userName: string }): Promise<UpsertResult>
+  /** Like `Masters.update`, acting as `userName`. */
+  update(records: Iterable<Record<string, unknown>>, options: { key: RecordKey; userName: string }): Promise<UpsertResult>
+  /** Like `Masters.delete` (the API answers 404 when no record matches). */
+  delete(ids: Iterable<string>, options: { key: RecordKey; userName: string }): Promise<DeleteResult>
+  /** Every matching record with all its sub-table rows, one at a time: rows are read page by page before a record is yielded, records one page ahead. */
+  expand(options?: ExpandOptions): AsyncGenerator<ExpandedRecord, void, undefined>
 }
 
 /** `client.subTable(tableId)`. */
@@ -157,6 +239,24 @@ export declare class SubTable {
   readonly tableId: string
   /** Writes rows under the module record `recordId` (its `_id`) of `moduleName`. */
   upsert(rows: Iterable<Record<string, unknown>>, options: { moduleName: string; recordId: string }): Promise<UpsertResult>
+  /** One page of the record's rows (each with its `recordNumber`). */
+  list(options: { moduleName: string; recordId: string; page?: number; pageSize?: number }): Promise<Page<Record<string, unknown>>>
+  pages(options: { moduleName: string; recordId: string; pageSize?: number }): AsyncGenerator<Page<Record<string, unknown>>, void, undefined>
+  iter(options: { moduleName: string; recordId: string; pageSize?: number }): AsyncGenerator<Record<string, unknown>, void, undefined>
+  /** Deletes rows by `recordNumber`, 1000 per request; rows already gone are skipped. */
+  delete(recordNumbers: Iterable<string>, options: { moduleName: string; recordId: string }): Promise<DeleteResult>
+}
+
+/** `client.hierarchy(name)`: rows with `sys_rowID`, `sys_parentRowID` and `sys_path`. There is no delete. */
+export declare class Hierarchy {
+  readonly name: string
+  list(options?: { page?: number; pageSize?: number }): Promise<Page<ExtoRecord>>
+  pages(options?: { pageSize?: number }): AsyncGenerator<Page<ExtoRecord>, void, undefined>
+  iter(options?: { pageSize?: number }): AsyncGenerator<ExtoRecord, void, undefined>
+  /** Creates rows, 1000 per request, one request after another (a row may name a parent created before it). Not retried after a lost answer unless `retryWrites`. */
+  create(rows: Iterable<Record<string, unknown>>): Promise<UpsertResult>
+  /** Updates rows named by `sys_rowID`; a new `sys_parentRowID` moves the row. */
+  update(rows: Iterable<Record<string, unknown>>): Promise<UpsertResult>
 }
 
 /** `client.workflow(module)`. */
@@ -164,6 +264,14 @@ export declare class Workflow {
   readonly module: string
   /** Applies `action` to records, 100 per request, in order. Not retried after a 5xx or lost answer unless `retryWrites`. `spaceName` is required in a project scope. */
   act(recordIds: Iterable<string>, options: { action: string; userName: string; spaceName?: string | null }): Promise<WorkflowResult[]>
+  /** One page of the v2 workflow list (the client must be scoped to a project). */
+  list(options?: WorkflowListOptions): Promise<Page<Record<string, unknown>>>
+  pages(options?: WorkflowListOptions): AsyncGenerator<Page<Record<string, unknown>>, void, undefined>
+  iter(options?: WorkflowListOptions): AsyncGenerator<Record<string, unknown>, void, undefined>
+  /** The step history of one record, as the API answers it. */
+  history(recordNumber: string): Promise<Record<string, unknown>>
+  /** A v2 action on one record (its `_id` or `recordNumber`). Not retried after a 5xx unless `retryWrites`. */
+  transition(step: WorkflowStep, recordId: string, options: TransitionOptions): Promise<Record<string, unknown>>
 }
 
 /** `client.users`. */
@@ -201,6 +309,10 @@ export declare class Client {
   modules(name: string): Modules
   subTable(tableId: string): SubTable
   workflow(module: string): Workflow
+  /** Rows of the hierarchy master `name` (e.g. `ORG_UNIT`). */
+  hierarchy(name: string): Hierarchy
+  /** The server build's metadata. */
+  buildInfo(): Promise<{ name?: string; version?: string; branch?: string; commit?: string; date?: string; [key: string]: unknown }>
   /** Base URL and scope; never the token. */
   toJSON(): { baseUrl: string; projectId: string | null; tenantId: string | null }
 }
@@ -333,4 +445,5 @@ export declare class BulkWriteError extends Exto360Error {
   readonly unknown: number[]
 }
 
-export declare const version: string
+/** The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package. */
+export declare function version(): string

@@ -5,7 +5,11 @@
 const native = require('./native.js')
 const errors = require('./errors.js')
 const { Filter, Field } = require('./filter.js')
-const { version } = require('./package.json')
+
+/** The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package. */
+function version() {
+  return native.version()
+}
 
 const { fromNative } = errors
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
@@ -16,7 +20,7 @@ function config(opts = {}) {
   for (const k of Object.keys(opts)) {
     if (!known.includes(k)) throw new errors.InvalidInputError(`unknown client option '${k}' (known: ${known.join(', ')})`, { code: 'invalid_input' })
   }
-  const cfg = { userAgent: `exto360-node/${version}` }
+  const cfg = { userAgent: `exto360-node/${version()}` }
   for (const k of ['token', 'baseUrl', 'projectId', 'tenantId', 'workspaceId', 'maxRetries', 'retryWrites', 'rateLimitStore', 'rateLimitNamespace', 'rateLimitFallback', 'rateLimitWorkers']) {
     if (opts[k] !== undefined && opts[k] !== null) cfg[k] = opts[k]
   }
@@ -73,6 +77,14 @@ function listArgs(name, o = {}) {
   return a
 }
 
+/** A list argument: any iterable but a lone string or object (a common slip). */
+function list(xs, what) {
+  if (typeof xs === 'string' || xs === null || typeof xs !== 'object' || typeof xs[Symbol.iterator] !== 'function') {
+    throw new errors.InvalidInputError(`${what} must be an array`, { code: 'invalid_input' })
+  }
+  return Array.from(xs)
+}
+
 function records(rs, what = 'records') {
   if (!Array.isArray(rs)) {
     if (rs && typeof rs[Symbol.iterator] === 'function') return Array.from(rs)
@@ -99,6 +111,14 @@ class Records {
   async *iter(opts) {
     for await (const p of this.pages(opts)) yield* p.rows
   }
+  /** Every record as Arrow IPC stream bytes (read them with `tableFromIPC` of `apache-arrow`). */
+  async toArrow(opts) {
+    try {
+      return await this._n.arrowIpc(`${this._kind}.iter`, JSON.stringify(listArgs(this.name, opts)))
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
 }
 
 class Masters extends Records {
@@ -109,6 +129,14 @@ class Masters extends Records {
   upsert(rs) {
     return call(this._n, 'masters.upsert', { name: this.name, records: records(rs) })
   }
+  /** Updates records named by `key` ('refId' or 'recordNumber'), 1000 per request. */
+  update(rs, { key } = {}) {
+    return call(this._n, 'masters.update', { name: this.name, records: records(rs), key })
+  }
+  /** Deletes records named by `key`, acting as `userName`; resolves to `{ deletedCount }`. */
+  delete(ids, { key, userName } = {}) {
+    return call(this._n, 'masters.delete', { name: this.name, ids: list(ids, 'ids'), key, userName })
+  }
 }
 
 class Modules extends Records {
@@ -117,6 +145,20 @@ class Modules extends Records {
   }
   upsert(rs, { userName } = {}) {
     return call(this._n, 'modules.upsert', { name: this.name, records: records(rs), userName })
+  }
+  update(rs, { key, userName } = {}) {
+    return call(this._n, 'modules.update', { name: this.name, records: records(rs), key, userName })
+  }
+  delete(ids, { key, userName } = {}) {
+    return call(this._n, 'modules.delete', { name: this.name, ids: list(ids, 'ids'), key, userName })
+  }
+  /** Every matching record with all its sub-table rows, one at a time (rows read page by page). */
+  expand({ recordIds, page, pageSize, fields, subTableFields, subTablePageSize, query } = {}) {
+    const a = { name: this.name, page, pageSize, subTablePageSize, query }
+    if (recordIds !== undefined && recordIds !== null) a.recordIds = list(recordIds, 'recordIds')
+    if (fields !== undefined && fields !== null) a.fields = list(fields, 'fields')
+    if (subTableFields !== undefined && subTableFields !== null) a.subTableFields = list(subTableFields, 'subTableFields')
+    return pages(this._n, 'modules.expand', a)
   }
 }
 
@@ -128,6 +170,50 @@ class SubTable {
   upsert(rows, { moduleName, recordId } = {}) {
     return call(this._n, 'subTable.upsert', { tableId: this.tableId, rows: records(rows, 'rows'), moduleName, recordId })
   }
+  /** One page of the record's rows. */
+  list({ moduleName, recordId, page = 1, pageSize = 1000 } = {}) {
+    return call(this._n, 'subTable.list', { tableId: this.tableId, moduleName, recordId, page, pageSize })
+  }
+  pages({ moduleName, recordId, pageSize = 1000 } = {}) {
+    return pages(this._n, 'subTable.iter', { tableId: this.tableId, moduleName, recordId, pageSize })
+  }
+  async *iter(opts) {
+    for await (const p of this.pages(opts)) yield* p.rows
+  }
+  /** Deletes rows by `recordNumber`; resolves to `{ deletedCount }`. */
+  delete(recordNumbers, { moduleName, recordId } = {}) {
+    return call(this._n, 'subTable.delete', { tableId: this.tableId, recordNumbers: list(recordNumbers, 'recordNumbers'), moduleName, recordId })
+  }
+}
+
+class Hierarchy {
+  constructor(n, name) {
+    this._n = n
+    this.name = name
+  }
+  list({ page = 1, pageSize = 1000 } = {}) {
+    return call(this._n, 'hierarchy.list', { name: this.name, page, pageSize })
+  }
+  pages({ pageSize = 1000 } = {}) {
+    return pages(this._n, 'hierarchy.iter', { name: this.name, pageSize })
+  }
+  async *iter(opts) {
+    for await (const p of this.pages(opts)) yield* p.rows
+  }
+  /** Creates rows (1000 per request, in order: a row may name a parent created before it). */
+  create(rows) {
+    return call(this._n, 'hierarchy.create', { name: this.name, rows: records(rows, 'rows') })
+  }
+  /** Updates rows named by `sys_rowID`; a new `sys_parentRowID` moves the row. */
+  update(rows) {
+    return call(this._n, 'hierarchy.update', { name: this.name, rows: records(rows, 'rows') })
+  }
+}
+
+function workflowArgs(module, o = {}) {
+  const a = { module, filter: filterArg(o.filter) }
+  for (const k of ['page', 'pageSize', 'recordNumber', 'status', 'responsibleUser', 'responsibleGroup']) if (o[k] !== undefined && o[k] !== null) a[k] = o[k]
+  return a
 }
 
 class Workflow {
@@ -137,6 +223,27 @@ class Workflow {
   }
   act(recordIds, { action, userName, spaceName } = {}) {
     return call(this._n, 'workflow.act', { module: this.module, recordIds: Array.from(recordIds), action, userName, spaceName: spaceName ?? null })
+  }
+  /** One page of the v2 workflow list (the client must be scoped to a project). */
+  list(opts) {
+    return call(this._n, 'workflow.list', workflowArgs(this.module, opts))
+  }
+  pages(opts) {
+    return pages(this._n, 'workflow.iter', workflowArgs(this.module, opts))
+  }
+  async *iter(opts) {
+    for await (const p of this.pages(opts)) yield* p.rows
+  }
+  /** The step history of one record. */
+  history(recordNumber) {
+    return call(this._n, 'workflow.history', { module: this.module, recordNumber })
+  }
+  /** A v2 action: `step` is 'create', 'submit', 'return', 'reopen' or 'revision'. */
+  transition(step, recordId, { userName, actionName, spaceName, assignee, comment } = {}) {
+    const a = { module: this.module, step, recordId, userName, actionName: actionName ?? null, spaceName: spaceName ?? null }
+    if (assignee) a.assignee = { users: list(assignee.users ?? [], 'assignee.users'), groups: list(assignee.groups ?? [], 'assignee.groups') }
+    if (comment !== undefined && comment !== null) a.comment = typeof comment === 'string' ? { text: comment, isPrivate: false } : comment
+    return call(this._n, 'workflow.transition', a)
   }
 }
 
@@ -226,6 +333,14 @@ class Client {
   }
   workflow(module) {
     return new Workflow(this._n, module)
+  }
+  /** Rows of the hierarchy master `name`. */
+  hierarchy(name) {
+    return new Hierarchy(this._n, name)
+  }
+  /** The server build's metadata: `{ name, version, branch, commit, date }`. */
+  buildInfo() {
+    return call(this._n, 'build.info')
   }
   /** Base URL and scope; never the token. */
   toJSON() {

@@ -62,9 +62,56 @@ static class ConformanceExec
             case "users.groups": return c.Users.Groups(a.ContainsKey("onlyProjectGroups") && (bool)a["onlyProjectGroups"]);
             case "users.activate": return Bulk(c.Users.Activate(J(a, "usernames")));
             case "users.deactivate": return Bulk(c.Users.Deactivate(J(a, "usernames")));
-            case "users.removeAccess": return c.Users.RemoveAccess(S(a, "username"), J(a, "projects") ?? "[]", J(a, "groups"));
+            case "users.removeAccess": return c.Users.RemoveAccess(S(a, "username"), J(a, "projects") ?? "[]", J(a, "groups") ?? "[]");
             case "users.removeProjectAccess": return c.Users.RemoveProjectAccess(S(a, "username"), J(a, "projectIds") ?? "[]");
+            case "version": return new JsonPrimitive(Client.Version).ToString();
             case "filter.render": return new JsonPrimitive(Client.RenderFilter(a["filter"].ToString())).ToString();
+        }
+        return Edition(c, op, a);
+    }
+
+    // ------------------------------------------------------------------ the current edition
+
+    static string[] Strs(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? ((JsonArray)o[k]).Select(x => (string)x).ToArray() : null; }
+
+    /// <summary>{count, ids}: each row's _id, or recordNumber when it has none (v2 workflow rows).</summary>
+    static string Ids(IEnumerable<string> pages)
+    {
+        var ids = new JsonArray();
+        foreach (var p in pages)
+            foreach (JsonValue row in (JsonArray)JsonValue.Parse(p)["rows"])
+                ids.Add(row.ContainsKey("_id") ? row["_id"] : row["recordNumber"]);
+        return new JsonObject { { "count", ids.Count }, { "ids", ids } }.ToString();
+    }
+
+    static string Delete(DeleteResult r) { return new JsonObject { { "deletedCount", r.DeletedCount } }.ToString(); }
+
+    static string Edition(Client c, string op, JsonValue a)
+    {
+        switch (op)
+        {
+            case "build.info": return c.BuildInfo();
+            case "masters.update": return Upsert(c.Masters(S(a, "name")).Update(J(a, "records"), S(a, "key")));
+            case "masters.delete": return Delete(c.Masters(S(a, "name")).Delete(J(a, "ids"), S(a, "key"), S(a, "userName")));
+            case "modules.update": return Upsert(c.Modules(S(a, "name")).Update(J(a, "records"), S(a, "key"), S(a, "userName")));
+            case "modules.delete": return Delete(c.Modules(S(a, "name")).Delete(J(a, "ids"), S(a, "key"), S(a, "userName")));
+            case "modules.expand":
+            {
+                var o = new ExpandOptions { RecordIds = Strs(a, "recordIds"), Page = I(a, "page"), PageSize = I(a, "pageSize"), Fields = Strs(a, "fields"), SubTableFields = Strs(a, "subTableFields"), SubTablePageSize = I(a, "subTablePageSize"), QueryJson = J(a, "query") };
+                var records = new JsonArray(c.Modules(S(a, "name")).Expand(o).Select(JsonValue.Parse));
+                return new JsonObject { { "count", records.Count }, { "records", records } }.ToString();
+            }
+            case "subTable.list": return c.SubTable(S(a, "tableId")).List(S(a, "moduleName"), S(a, "recordId"), I(a, "page") ?? 1, I(a, "pageSize") ?? 1000);
+            case "subTable.iter": return Ids(c.SubTable(S(a, "tableId")).Pages(S(a, "moduleName"), S(a, "recordId"), I(a, "pageSize") ?? 1000));
+            case "subTable.delete": return Delete(c.SubTable(S(a, "tableId")).Delete(J(a, "recordNumbers"), S(a, "moduleName"), S(a, "recordId")));
+            case "hierarchy.list": return c.Hierarchy(S(a, "name")).List(I(a, "page") ?? 1, I(a, "pageSize") ?? 1000);
+            case "hierarchy.iter": return Ids(c.Hierarchy(S(a, "name")).Pages(I(a, "pageSize") ?? 1000));
+            case "hierarchy.create": return Upsert(c.Hierarchy(S(a, "name")).Create(J(a, "rows")));
+            case "hierarchy.update": return Upsert(c.Hierarchy(S(a, "name")).Update(J(a, "rows")));
+            case "workflow.list": return c.Workflow(S(a, "module")).List(a.ToString());
+            case "workflow.iter": return Ids(c.Workflow(S(a, "module")).Pages(a.ToString()));
+            case "workflow.history": return c.Workflow(S(a, "module")).History(S(a, "recordNumber"));
+            case "workflow.transition": return c.Workflow(S(a, "module")).Transition(S(a, "step"), S(a, "recordId"), a.ToString());
         }
         throw new ArgumentException("unknown operation " + op);
     }

@@ -9,7 +9,9 @@
 //       Exto360.UpsertResult r = client.Masters("VENDOR").Upsert("[{\"vendor_id\": \"V1\"}]");
 //   }
 //
-// The library is found as "exto360": libexto360.so next to the .exe, or on LD_LIBRARY_PATH.
+// The native library is found (NativeLoader) next to Exto360.dll, in its runtimes/<rid>/native/
+// folder (the NuGet layout, as published or referenced in place in a packages folder), or by the
+// system's loader (LD_LIBRARY_PATH, /usr/local/lib after `make install`).
 using System;
 using System.Collections.Generic;
 using System.Json;
@@ -90,7 +92,46 @@ namespace Exto360
         }
     }
 
-    internal static class Native
+    /// <summary>
+    /// Finds libexto360 before the first call (Client's static constructor). .NET Core resolves runtimes/&lt;rid&gt;/native/ of a
+    /// NuGet package itself; Mono and .NET Framework do not, so the library is loaded here by its
+    /// full path, and Exto360.dll.config maps "exto360" to its soname (libexto360.so.0), which the
+    /// system loader then recognises as already loaded.
+    /// </summary>
+    internal static class NativeLoader
+    {
+        [DllImport("libdl.so.2")] static extern IntPtr dlopen(string file, int mode);
+        const int RTLD_NOW = 2, RTLD_GLOBAL = 0x100;
+        static bool done;
+
+        /// <summary>The places a package or an application puts the library, relative to Exto360.dll.</summary>
+        internal static string[] Candidates()
+        {
+            string dir = System.IO.Path.GetDirectoryName(typeof(NativeLoader).Assembly.Location) ?? ".";
+            string native = System.IO.Path.Combine("runtimes", "linux-x64", "native", "libexto360.so");
+            return new[] {
+                System.IO.Path.Combine(dir, "libexto360.so"),
+                System.IO.Path.Combine(dir, native),
+                System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, "..", "..", native)),
+            };
+        }
+
+        internal static void Load()
+        {
+            lock (typeof(NativeLoader))
+            {
+                if (done) return;
+                done = true;
+                if (Environment.OSVersion.Platform != PlatformID.Unix) return;
+                foreach (string path in Candidates())
+                {
+                    if (System.IO.File.Exists(path) && dlopen(path, RTLD_NOW | RTLD_GLOBAL) != IntPtr.Zero) return;
+                }
+            }
+        }
+    }
+
+    internal static partial class Native
     {
         const string Lib = "exto360";
         [DllImport(Lib)] internal static extern IntPtr exto360_version();
@@ -195,11 +236,16 @@ namespace Exto360
     }
 
     /// <summary>The Exto360 Data API client. Thread-safe; dispose it when done.</summary>
-    public sealed class Client : IDisposable
+    public sealed partial class Client : IDisposable
     {
         readonly ClientHandle h;
 
-        /// <summary>From a JSON config: {"token", "baseUrl", "projectId", "tenantId", "timeout" (s), "maxRetries", "retryWrites", "rateLimit"}.
+        // Every native call starts from a Client (instance or static member), and Mono resolves a
+        // P/Invoke without running its class's static constructor: the library is found here.
+        static Client() { NativeLoader.Load(); }
+
+        /// <summary>From a JSON config: {"token", "baseUrl", "projectId", "tenantId", "timeout" (s), "maxRetries", "initialBackoff", "maxBackoff" (s), "retryWrites", "rateLimit",
+        /// "rateLimitStore" ("redis://…", shared by every process on the token), "rateLimitNamespace", "rateLimitFallback" ("local"/"fail"), "rateLimitWorkers"} — see exto360_client_new.
         /// Unset keys come from the EXTO360_* environment variables.</summary>
         public Client(string configJson)
         {
@@ -245,7 +291,7 @@ namespace Exto360
     }
 
     /// <summary>Records of one master or module.</summary>
-    public sealed class Records
+    public sealed partial class Records
     {
         readonly ClientHandle h; readonly byte[] name; readonly bool module;
         internal Records(ClientHandle h, string name, bool module) { this.h = h; this.name = Native.U8(name); this.module = module; }
@@ -295,7 +341,7 @@ namespace Exto360
         }
     }
 
-    public sealed class SubTable
+    public sealed partial class SubTable
     {
         readonly ClientHandle h; readonly byte[] id;
         internal SubTable(ClientHandle h, string id) { this.h = h; this.id = Native.U8(id); }
@@ -308,7 +354,7 @@ namespace Exto360
         }
     }
 
-    public sealed class Workflow
+    public sealed partial class Workflow
     {
         readonly ClientHandle h; readonly byte[] module;
         internal Workflow(ClientHandle h, string module) { this.h = h; this.module = Native.U8(module); }
@@ -348,7 +394,7 @@ namespace Exto360
         /// <summary>Activates any number of users (usernamesJson: a JSON array); returns the summed result JSON.</summary>
         public string Activate(string usernamesJson) { return Run((out IntPtr o, out IntPtr e) => Native.exto360_users_activate(h, Native.U8(usernamesJson), out o, out e)); }
         public string Deactivate(string usernamesJson) { return Run((out IntPtr o, out IntPtr e) => Native.exto360_users_deactivate(h, Native.U8(usernamesJson), out o, out e)); }
-        public string RemoveAccess(string username, string projectsJson, string groupsJson = null) { return Run((out IntPtr o, out IntPtr e) => Native.exto360_users_remove_access(h, Native.U8(username), Native.U8(projectsJson), Native.U8(groupsJson), out o, out e)); }
+        public string RemoveAccess(string username, string projectsJson, string groupsJson = "[]") { return Run((out IntPtr o, out IntPtr e) => Native.exto360_users_remove_access(h, Native.U8(username), Native.U8(projectsJson), Native.U8(groupsJson), out o, out e)); }
         public string RemoveProjectAccess(string username, string projectIdsJson) { return Run((out IntPtr o, out IntPtr e) => Native.exto360_users_remove_project_access(h, Native.U8(username), Native.U8(projectIdsJson), out o, out e)); }
     }
 

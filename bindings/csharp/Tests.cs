@@ -7,11 +7,11 @@ using Exto360;
 
 static class Emu
 {
-    [DllImport("exto360")] static extern int exto360_emulator_start(byte[] opts, out IntPtr emu, out IntPtr err);
-    [DllImport("exto360")] static extern IntPtr exto360_emulator_url(IntPtr emu);
-    [DllImport("exto360")] static extern IntPtr exto360_emulator_token(IntPtr emu);
-    [DllImport("exto360")] static extern int exto360_emulator_set_faults(IntPtr emu, byte[] faults, out IntPtr err);
-    [DllImport("exto360")] static extern void exto360_emulator_free(IntPtr emu);
+    [DllImport("exto360_testing")] static extern int exto360_emulator_start(byte[] opts, out IntPtr emu, out IntPtr err);
+    [DllImport("exto360_testing")] static extern IntPtr exto360_emulator_url(IntPtr emu);
+    [DllImport("exto360_testing")] static extern IntPtr exto360_emulator_token(IntPtr emu);
+    [DllImport("exto360_testing")] static extern int exto360_emulator_set_faults(IntPtr emu, byte[] faults, out IntPtr err);
+    [DllImport("exto360_testing")] static extern void exto360_emulator_free(IntPtr emu);
     static byte[] U8(string s) { var b = System.Text.Encoding.UTF8.GetBytes(s + "\0"); return b; }
     static string Str(IntPtr p) { return Marshal.PtrToStringAnsi(p); }
     public static IntPtr Start() { IntPtr e, err; if (exto360_emulator_start(null, out e, out err) != 0) throw new Exception("emulator"); return e; }
@@ -88,6 +88,34 @@ static class Tests
             var auth = Throws<Exto360Exception>(() => { using (var c = new Client("{\"token\":\"s3cr3t\",\"baseUrl\":\"" + Emu.Url(emu) + "\"}")) c.Masters("LOCATION").List(); }, "bad token");
             if (auth != null) Check(auth.Kind == ErrorKind.Unauthorized && !auth.Message.Contains("s3cr3t") && !auth.Json.Contains("s3cr3t"), "401 without the token");
             Throws<Exto360Exception>(() => new Client("{\"token\":\"t\",\"baseUrl\":\"http://example.com\"}"), "insecure URL refused");
+
+            // The current edition.
+            Check(client.BuildInfo().Contains("exto-data-api"), "build info");
+            var loc = (JsonObject)JsonValue.Parse(client.Masters("LOCATION").List());
+            string refId = (string)loc["rows"][0]["refId"];
+            Check(client.Masters("LOCATION").Update("[{\"refId\":\"" + refId + "\",\"name\":\"B\"}]", "refId").UpdatedCount == 1, "update");
+            var denied = Throws<Exto360Exception>(() => client.Masters("LOCATION").Delete("[\"" + refId + "\"]", "refId", "jasonsmith@exto360.com"), "success false");
+            if (denied != null) Check(denied.Kind == ErrorKind.Forbidden && denied.Status == 200 && denied.Json.Contains("\"notWritten\":[[0,1]]"), "forbidden " + denied.Json);
+            Check(client.Masters("LOCATION").Delete("[\"" + refId + "\"]", "refId", "johndoe@exto360.com").DeletedCount == 1, "delete");
+            var expanded = client.Modules("CUSTOMMODULE").Expand(new ExpandOptions { PageSize = 1, SubTablePageSize = 1 }).ToList();
+            Check(expanded.Count == 4 && expanded.All(x => x.Contains("\"subTableData\":{")), "expand " + expanded.Count);
+            Throws<InvalidOperationException>(() => client.Masters("LOCATION").Expand().ToList(), "expand of a master");
+            var big = Throws<Exto360Exception>(() => client.Modules("CUSTOMMODULE").Expand(new ExpandOptions { PageSize = 101 }).ToList(), "page size 101");
+            if (big != null) Check(big.Kind == ErrorKind.InvalidArgument, "invalid expand options");
+            Check(client.SubTable("Signatures").Pages("CUSTOMMODULE", id).Count() == 1, "sub-table pages");
+            var sig = JsonValue.Parse(client.SubTable("Signatures").List("CUSTOMMODULE", id));
+            Check(client.SubTable("Signatures").Delete("[\"" + (string)sig["rows"][0]["recordNumber"] + "\"]", "CUSTOMMODULE", id).DeletedCount == 1, "sub-table delete");
+            var h = client.Hierarchy("ORG_UNIT");
+            Check(h.Create("[{\"sys_rowID\":\"X1\",\"sys_parentRowID\":\"ORG-1\"}]").InsertedCount == 1 && h.Update("[{\"sys_rowID\":\"X1\",\"sys_parentRowID\":\"ORG-2\"}]").UpdatedCount == 1, "hierarchy writes");
+            Check(h.Pages(2).Count() == 3 && h.List(1, 10).Contains("/ORG-1/ORG-2/X1"), "hierarchy reads");
+            using (var scoped = client.WithProject("Vx6-j2Z"))
+            {
+                var wf = scoped.Workflow("CUSTOMMODULE");
+                Check((int)JsonValue.Parse(wf.List("{\"pageSize\":1}"))["total"] == 2 && wf.Pages("{\"pageSize\":1}").Count() == 2, "workflow list");
+                Check(wf.Transition("submit", "MOD-2", "{\"userName\":\"johndoe@exto360.com\",\"actionName\":\"Approve\",\"spaceName\":\"S1\"}").Contains("Approved"), "transition");
+                Check(wf.History("MOD-2").Contains("Approve"), "history");
+                Throws<Exto360Exception>(() => wf.Transition("submit", "MOD-1", "{\"userName\":\"johndoe@exto360.com\",\"actionName\":\"Submit\"}"), "space required");
+            }
         }
         Emu.Stop(emu);
         if (failures > 0) { Console.Error.WriteLine(failures + " check(s) failed"); return 1; }

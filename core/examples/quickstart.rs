@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo run -p exto360 --example quickstart`
 
-use exto360::{ActOptions, Client, Filter, GrantAccess, ListOptions};
+use exto360::{ActOptions, Client, ExpandOptions, Filter, GrantAccess, ListOptions, RecordKey};
 use futures_util::TryStreamExt;
 use serde_json::json;
 
@@ -41,6 +41,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     client.sub_table("Signatures").upsert(&[json!({"signer": "johndoe@exto360.com"})], "CUSTOMMODULE", &record_id).await?;
     let moved = client.workflow("CUSTOMMODULE").act(&[&record_id], &ActOptions::new("Submit", "johndoe@exto360.com").space("S1")).await?;
     println!("workflow: {moved:?}");
+
+    // Update and delete records: the docs disagree on how a record is named (refId or
+    // recordNumber), so you say which.
+    let bengaluru = page.rows.iter().find(|r| r.field("code") == Some(&json!("BLR"))).and_then(|r| r.ref_id()).unwrap_or_default().to_string();
+    let updated = client.masters("LOCATION").update(&[json!({"refId": bengaluru, "name": "Bengaluru (HQ)"})], RecordKey::RefId).await?;
+    println!("LOCATION update: {} updated", updated.updated_count);
+    let deleted = client.modules("CUSTOMMODULE").delete(&["MOD-2"], RecordKey::RecordNumber, "johndoe@exto360.com").await?;
+    println!("CUSTOMMODULE delete: {} deleted", deleted.deleted_count);
+
+    // A module record with every row of its sub-tables (read page by page).
+    let mut expanded = client.modules("CUSTOMMODULE").expand(ExpandOptions::new().record_ids([record_id.as_str()]));
+    while let Some(rec) = expanded.try_next().await? {
+        let signatures = rec.sub_table("Signatures").map(|t| t.rows.len()).unwrap_or(0);
+        println!("expanded {}: status {:?}, {signatures} signature(s)", rec.record.record_number().unwrap_or("?"), rec.record.status());
+    }
 
     // Users and their access.
     let grant = GrantAccess::new("jane@exto360.com").project("Vx6-j2Z", ["GG3"], ["S1"]).group("G1");

@@ -17,7 +17,10 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api::expand::ExpandOptions;
+use crate::api::subtable::SubTableRow;
 use crate::api::workflow::ActOptions;
+use crate::api::workflow_v2::{Step, TransitionOptions, WorkflowListOptions};
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result};
 use crate::models::*;
@@ -105,6 +108,13 @@ impl Client {
     pub fn health(&self) -> Health {
         Health { c: self.clone(), a: self.inner.health() }
     }
+    pub fn hierarchy(&self, name: &str) -> Hierarchy {
+        Hierarchy { c: self.clone(), a: self.inner.hierarchy(name) }
+    }
+    /// The server build's metadata ([V] §1.3).
+    pub fn build_info(&self) -> Result<BuildInfo> {
+        self.block(self.inner.build_info())?
+    }
 }
 
 fn block_on<F: Future>(rt: &Runtime, f: F) -> Result<F::Output> {
@@ -119,7 +129,7 @@ fn block_on<F: Future>(rt: &Runtime, f: F) -> Result<F::Output> {
     }
 }
 
-/// A blocking iterator over a stream of rows or pages.
+/// A blocking iterator over a stream of rows, pages or expanded records.
 pub struct Iter<S> {
     c: Client,
     stream: S,
@@ -176,6 +186,14 @@ impl Masters {
     pub fn upsert<R: Serialize>(&self, records: &[R]) -> Result<UpsertResult> {
         self.c.block(self.a.upsert(records))?
     }
+    /// See [`crate::Masters::update`].
+    pub fn update<R: Serialize>(&self, records: &[R], key: RecordKey) -> Result<UpsertResult> {
+        self.c.block(self.a.update(records, key))?
+    }
+    /// See [`crate::Masters::delete`].
+    pub fn delete<S: AsRef<str>>(&self, ids: &[S], key: RecordKey, user_name: &str) -> Result<DeleteResult> {
+        self.c.block(self.a.delete(ids, key, user_name))?
+    }
 }
 
 pub struct Modules {
@@ -187,6 +205,42 @@ impl Modules {
     pub fn upsert<R: Serialize>(&self, records: &[R], user_name: &str) -> Result<UpsertResult> {
         self.c.block(self.a.upsert(records, user_name))?
     }
+    /// See [`crate::Modules::update`].
+    pub fn update<R: Serialize>(&self, records: &[R], key: RecordKey, user_name: &str) -> Result<UpsertResult> {
+        self.c.block(self.a.update(records, key, user_name))?
+    }
+    /// See [`crate::Modules::delete`].
+    pub fn delete<S: AsRef<str>>(&self, ids: &[S], key: RecordKey, user_name: &str) -> Result<DeleteResult> {
+        self.c.block(self.a.delete(ids, key, user_name))?
+    }
+    /// See [`crate::Modules::expand`]: complete records, one at a time.
+    pub fn expand(&self, opts: ExpandOptions) -> Iter<crate::Expand> {
+        Iter { c: self.c.clone(), stream: self.a.expand(opts), done: false }
+    }
+    /// See [`crate::Modules::expand_as`].
+    pub fn expand_as<R: crate::RowSink>(&self, opts: ExpandOptions) -> Iter<crate::Expand<R>> {
+        Iter { c: self.c.clone(), stream: self.a.expand_as(opts), done: false }
+    }
+}
+
+/// Rows of one hierarchy master (see [`crate::Hierarchy`]).
+pub struct Hierarchy {
+    c: Client,
+    a: crate::Hierarchy,
+}
+impl Hierarchy {
+    pub fn list(&self, page: u32, page_size: u32) -> Result<Page<Record>> {
+        self.c.block(self.a.list(page, page_size))?
+    }
+    pub fn iter(&self, page_size: u32) -> Iter<Rows<Record>> {
+        Iter { c: self.c.clone(), stream: self.a.iter(page_size), done: false }
+    }
+    pub fn create<R: Serialize>(&self, rows: &[R]) -> Result<UpsertResult> {
+        self.c.block(self.a.create(rows))?
+    }
+    pub fn update<R: Serialize>(&self, rows: &[R]) -> Result<UpsertResult> {
+        self.c.block(self.a.update(rows))?
+    }
 }
 
 pub struct SubTable {
@@ -197,6 +251,15 @@ impl SubTable {
     pub fn upsert<R: Serialize>(&self, rows: &[R], module_name: &str, record_id: &str) -> Result<UpsertResult> {
         self.c.block(self.a.upsert(rows, module_name, record_id))?
     }
+    pub fn list(&self, module_name: &str, record_id: &str, page: u32, page_size: u32) -> Result<Page<SubTableRow>> {
+        self.c.block(self.a.list(module_name, record_id, page, page_size))?
+    }
+    pub fn iter(&self, module_name: &str, record_id: &str, page_size: u32) -> Iter<Rows<SubTableRow>> {
+        Iter { c: self.c.clone(), stream: self.a.iter(module_name, record_id, page_size), done: false }
+    }
+    pub fn delete<S: AsRef<str>>(&self, record_numbers: &[S], module_name: &str, record_id: &str) -> Result<DeleteResult> {
+        self.c.block(self.a.delete(record_numbers, module_name, record_id))?
+    }
 }
 
 pub struct Workflow {
@@ -206,6 +269,19 @@ pub struct Workflow {
 impl Workflow {
     pub fn act<S: AsRef<str>>(&self, record_ids: &[S], opts: &ActOptions) -> Result<Vec<WorkflowResult>> {
         self.c.block(self.a.act(record_ids, opts))?
+    }
+    /// See [`crate::Workflow::list`] (v2).
+    pub fn list(&self, opts: &WorkflowListOptions) -> Result<Page<Record>> {
+        self.c.block(self.a.list(opts))?
+    }
+    pub fn iter(&self, opts: &WorkflowListOptions) -> Iter<Rows<Record>> {
+        Iter { c: self.c.clone(), stream: self.a.iter(opts), done: false }
+    }
+    pub fn history(&self, record_number: &str) -> Result<serde_json::Value> {
+        self.c.block(self.a.history(record_number))?
+    }
+    pub fn transition(&self, step: Step, record_id: &str, opts: &TransitionOptions) -> Result<serde_json::Value> {
+        self.c.block(self.a.transition(step, record_id, opts))?
     }
 }
 

@@ -39,11 +39,13 @@ pub(crate) struct Call {
     pub safety: Safety,
     /// Set by a bulk operation that has failed: calls not yet sent are not sent at all.
     pub abort: Option<Arc<AtomicBool>>,
+    /// A bulk chunk's watcher, asked before every attempt ([`crate::BulkWatch`]).
+    pub gate: Option<Arc<crate::bulk::ChunkGate>>,
 }
 
 impl Call {
     pub fn new(method: Method, path: String, safety: Safety) -> Call {
-        Call { method, path, query: Vec::new(), body: None, safety, abort: None }
+        Call { method, path, query: Vec::new(), body: None, safety, abort: None, gate: None }
     }
     pub fn get(path: String) -> Call {
         Call::new(Method::GET, path, Safety::Read)
@@ -241,6 +243,21 @@ impl Client {
 
     /// Sends a call and returns the body of its 2xx answer, retrying as the policy allows.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Bytes> {
+        self.execute_status(call).await.map(|(_, body)| body)
+    }
+
+    /// [`Client::execute`] for a write: a 2xx answer whose body says `"success": false` is the
+    /// API refusing it (§2.4), an error of kind `Forbidden` — never a silent success.
+    pub(crate) async fn execute_write(&self, call: &Call) -> Result<Bytes> {
+        let (status, body) = self.execute_status(call).await?;
+        match refusal(&body) {
+            Some(message) => Err(Error::refused_in_body(status, &format!("{} /{}", call.method, call.path), message.as_deref())),
+            None => Ok(body),
+        }
+    }
+
+    /// [`Client::execute`] with the status of the answer.
+    async fn execute_status(&self, call: &Call) -> Result<(u16, Bytes)> {
         let inner = &*self.inner;
         let attempts = AtomicU32::new(0);
         // What the attempts so far tell about whether the request was carried out (their
@@ -285,7 +302,7 @@ impl Client {
 
     /// Sends a call and reads its JSON answer.
     pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T> {
-        let body = self.execute(call).await?;
+        let body = if call.safety == Safety::Read { self.execute(call).await? } else { self.execute_write(call).await? };
         // A 2xx answer that cannot be read still proves the request was carried out.
         serde_json::from_slice(&body).map_err(|e| {
             Error::new(ErrorKind::InvalidResponse, format!("{} /{}: unexpected answer: {e}", call.method, call.path)).with_source(e).answered_2xx()
@@ -340,12 +357,20 @@ impl Client {
         Ok(h)
     }
 
-    async fn attempt(&self, call: &Call, attempt: u32) -> Result<Bytes> {
+    async fn attempt(&self, call: &Call, attempt: u32) -> Result<(u16, Bytes)> {
         if let Some(l) = &self.inner.limiter {
             l.acquire().await?;
         }
         if call.abort.as_ref().is_some_and(|a| a.load(Ordering::Relaxed)) {
             return Err(Error::skipped());
+        }
+        if let Some(gate) = &call.gate
+            && !gate.open()
+        {
+            if let Some(a) = &call.abort {
+                a.store(true, Ordering::Relaxed);
+            }
+            return Err(Error::stopped());
         }
         let started = Instant::now();
         let what = format!("{} /{}", call.method, call.path);
@@ -369,13 +394,27 @@ impl Client {
         let elapsed_ms = started.elapsed().as_millis() as u64;
         if (200..300).contains(&status) {
             tracing::debug!(method = %call.method, path = %call.path, status, attempt, elapsed_ms, bytes = body.len(), "exto360 request");
-            return Ok(body);
+            return Ok((status, body));
         }
         tracing::debug!(method = %call.method, path = %call.path, status, attempt, elapsed_ms, "exto360 request failed");
         let mut e = Error::from_response(status, &body, request_id);
         e.set_retry_after(retry_after);
         Err(e)
     }
+}
+
+/// `Some(message)` when a 2xx answer is an object with `"success": false`.
+fn refusal(body: &[u8]) -> Option<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Flag {
+        success: Option<bool>,
+        message: Option<String>,
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
+    let flag: Flag = serde_json::from_slice(body).ok()?;
+    (flag.success == Some(false)).then_some(flag.message)
 }
 
 /// A failure without an HTTP answer. Connection failures before the request left are marked
@@ -420,6 +459,16 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn success_false_is_a_refusal_and_nothing_else_is() {
+        assert_eq!(refusal(br#"{"success": false, "message": "no"}"#), Some(Some("no".into())));
+        assert_eq!(refusal(br#" {"message": "x", "success": false}"#), Some(Some("x".into())));
+        assert_eq!(refusal(br#"{"success": false}"#), Some(None));
+        for ok in [&br#"{"success": true}"#[..], br#"{"insertedIds": []}"#, b"", b"[]", br#"{"success": "false"}"#, b"{"] {
+            assert_eq!(refusal(ok), None, "{}", String::from_utf8_lossy(ok));
+        }
+    }
 
     #[test]
     fn retry_after_forms() {

@@ -271,7 +271,7 @@ impl ClientBuilder {
         Self::default()
     }
 
-    /// Defaults, then every `EXTO360_*` variable that is set ([`env`]). Later calls override
+    /// Defaults, then every `EXTO360_*` variable that is set ([`env`](mod@env)). Later calls override
     /// them. A malformed value is reported by [`ClientBuilder::build`].
     pub fn from_env() -> Self {
         let mut b = Self::default();

@@ -226,6 +226,12 @@ impl Error {
         e.inner.skipped = true;
         e
     }
+    /// A bulk chunk its watcher stopped before it was sent ([`crate::BulkWatch::sending`]).
+    pub(crate) fn stopped() -> Error {
+        let mut e = Error::skipped();
+        e.inner.message = "not sent: the bulk operation was stopped by its watcher".into();
+        e
+    }
     pub(crate) fn is_skipped(&self) -> bool {
         self.inner.skipped
     }
@@ -234,6 +240,23 @@ impl Error {
     pub fn invalid_input(message: impl Into<String>) -> Error {
         let mut e = Error::new(ErrorKind::InvalidInput, message);
         e.inner.maybe_sent = false;
+        e
+    }
+
+    /// An answer this client cannot read (for bindings that read pages in their own form).
+    pub fn invalid_response(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidResponse, message)
+    }
+
+    /// A 2xx answer whose body says `"success": false` (REFERENCE.md §2.4: a master delete by a
+    /// user without the permission is answered 200). Nothing was done; the kind is `Forbidden`,
+    /// the only refusal the docs give for it.
+    pub(crate) fn refused_in_body(status: u16, what: &str, server_message: Option<&str>) -> Error {
+        let detail = server_message.unwrap_or("the API answered \"success\": false").to_string();
+        let mut e = Error::new(ErrorKind::Forbidden, format!("{what}: refused: {detail} (HTTP {status} with \"success\": false)"));
+        e.inner.status = Some(status);
+        e.inner.details = vec![detail];
+        e.inner.evidence = Some(Evidence::NotApplied);
         e
     }
 
@@ -522,5 +545,8 @@ mod tests {
         assert_eq!(Error::skipped().write_state(), WriteState::NotWritten);
         assert_eq!(Error::new(ErrorKind::Connection, "lost").write_state(), WriteState::Unknown);
         assert_eq!(Error::new(ErrorKind::Connection, "lost").answered_2xx().write_state(), WriteState::Written);
+        let refused = Error::refused_in_body(200, "DELETE /x", Some("User doesn't have permission to delete the record"));
+        assert_eq!((refused.kind(), refused.status(), refused.write_state()), (ErrorKind::Forbidden, Some(200), WriteState::NotWritten));
+        assert_eq!(refused.details(), ["User doesn't have permission to delete the record"]);
     }
 }

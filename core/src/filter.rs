@@ -185,13 +185,18 @@ impl FilterValue {
     }
 }
 
+/// Digits in the `yyyy-MM-dd` layout, a real date or not.
+fn is_date_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
 /// `yyyy-MM-dd` with a real month and day.
 fn is_calendar_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if !is_date_shaped(s) {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok().filter(|_| b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()));
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
@@ -303,8 +308,13 @@ impl Filter {
         } else {
             check_typed(&value)?;
             let text = value.render(field, false)?;
-            let date = ty == Some(FieldType::Date) || (ty.is_none() && !op.is_string_op() && is_calendar_date(&text));
-            (text, date)
+            // The service reads an untyped `yyyy-MM-dd` value as a date: one that is no real
+            // date would be refused there (or compared as something else).
+            let dated = ty.is_none() && !op.is_string_op() && is_date_shaped(&text);
+            if dated && !is_calendar_date(&text) {
+                return Err(format!("value '{text}' of '{field}' has the form of a date (yyyy-MM-dd) but is not a real date"));
+            }
+            (text, ty == Some(FieldType::Date) || dated)
         };
         Ok(Condition { text: format!("{prefix}:{text}"), date })
     }
@@ -355,6 +365,17 @@ impl Filter {
     /// The filter in the API's grammar (not yet percent-encoded; the client encodes it as a
     /// query value).
     pub fn render(&self) -> Result<String> {
+        Ok(self.and_groups()?.join(":or:"))
+    }
+
+    /// The filter in the v2 workflow list's DSL (REFERENCE.md §5.2), which has parentheses:
+    /// every AND-group in parentheses, e.g. `(a:eq:1:and:b:cn:x):or:(c:gt:2)`.
+    pub fn render_grouped(&self) -> Result<String> {
+        Ok(self.and_groups()?.iter().map(|g| format!("({g})")).collect::<Vec<_>>().join(":or:"))
+    }
+
+    /// The AND-groups, each joined by `:and:`, after the checks every rendering shares.
+    fn and_groups(&self) -> Result<Vec<String>> {
         if let Some(e) = &self.error {
             return Err(Error::invalid_input(format!("invalid filter: {e}")));
         }
@@ -365,7 +386,7 @@ impl Filter {
         if self.any.is_empty() {
             return Err(Error::invalid_input("invalid filter: no condition"));
         }
-        Ok(self.any.iter().map(|all| all.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(":and:")).collect::<Vec<_>>().join(":or:"))
+        Ok(self.any.iter().map(|all| all.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(":and:")).collect())
     }
 
     /// Whether some condition compares dates (and so needs `local_time_zone`).

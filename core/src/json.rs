@@ -10,6 +10,7 @@ use futures_util::Stream;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::api::JsonRows;
 use crate::api::records::RawRow;
 use crate::api::workflow::ActOptions;
 use crate::config::{ClientBuilder, limits, parse_rate_limit};
@@ -272,9 +273,30 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
         "users.removeAccess" => text(&client.users().remove_access(req_str(a, "username")?, &strings(a, "projects")?, &strings(a, "groups")?).await?),
         "users.removeProjectAccess" => text(&client.users().remove_project_access(req_str(a, "username")?, &strings(a, "projectIds")?).await?),
         "filter.render" => text(&filter_from_json(a.get("filter").unwrap_or(&Value::Null)).render()?),
-        other => Err(Error::invalid_input(format!("unknown operation '{other}'"))),
+        other => match edition::call(client, other, a).await {
+            Some(result) => result,
+            None => Err(Error::invalid_input(format!("unknown operation '{other}'"))),
+        },
     }
 }
+
+/// [`call`] of `masters.upsert`, `modules.upsert` or `subTable.upsert` (same arguments) with
+/// the rows taken from `rows` instead of the `records`/`rows` argument.
+pub async fn upsert_json_rows(client: &Client, op: &str, args: &Value, rows: &dyn JsonRows) -> Result<String> {
+    let a = args;
+    text(&match op {
+        "masters.upsert" => client.masters(req_str(a, "name")?).upsert_json_rows(rows).await?,
+        "modules.upsert" => client.modules(req_str(a, "name")?).upsert_json_rows(rows, req_str(a, "userName")?).await?,
+        "subTable.upsert" => client.sub_table(req_str(a, "tableId")?).upsert_json_rows(rows, req_str(a, "moduleName")?, req_str(a, "recordId")?).await?,
+        other => return Err(Error::invalid_input(format!("'{other}' does not write rows (masters.upsert, modules.upsert, subTable.upsert)"))),
+    })
+}
+
+// The current edition's operations (updates, deletes, expand, sub-table reads, hierarchy
+// masters, workflow v2, build info) live in their own file.
+#[path = "json_edition.rs"]
+mod edition;
+pub use edition::{ExpandTexts, expand, expanded_text};
 
 /// What [`call_decoded`] answers: a page of `masters.list`/`modules.list` with rows read by `R`,
 /// or the JSON text of any other operation.
@@ -301,10 +323,15 @@ async fn list_decoded<R: RowsDecoder>(client: &Client, op: &str, args: &Value) -
     }
 }
 
-/// Every page of `masters.iter`, `modules.iter` (args as for `list`) or `users.iter`
-/// (`pageSize`), as JSON texts in the normal form of a page, fetched ahead in the background.
+/// Every page of `masters.iter`, `modules.iter` (args as for `list`), `users.iter`
+/// (`pageSize`), `subTable.iter`, `hierarchy.iter` or `workflow.iter` (args as for their
+/// `list`), as JSON texts in the normal form of a page, fetched ahead in the background. For
+/// `modules.expand` (args as [`expand`]) every item is one expanded record instead of a page.
 pub fn pages(client: &Client, op: &str, args: &Value) -> Result<PageTexts> {
-    pages_decoded::<RowsText>(client, op, args).map(PageTexts)
+    if op == "modules.expand" {
+        return expand(client, args).map(|e| PageTexts(Texts::Records(e)));
+    }
+    pages_decoded::<RowsText>(client, op, args).map(|p| PageTexts(Texts::Pages(p)))
 }
 
 /// [`pages`] with the rows of each page read by `R`.
@@ -312,15 +339,23 @@ pub fn pages_decoded<R: RowsDecoder>(client: &Client, op: &str, args: &Value) ->
     Ok(DecodedPages(match op {
         "masters.iter" => Source::Records(client.masters(req_str(args, "name")?).collection().decoded_pages(list_options(args)?)?),
         "modules.iter" => Source::Records(client.modules(req_str(args, "name")?).collection().decoded_pages(list_options(args)?)?),
-        "users.iter" => Source::Users(client.users().pages_as(opt_u32(args, "pageSize")?.unwrap_or(1000))),
-        other => return Err(Error::invalid_input(format!("'{other}' is not an iteration (masters.iter, modules.iter, users.iter)"))),
+        "users.iter" => Source::Typed(client.users().pages_as(opt_u32(args, "pageSize")?.unwrap_or(1000))),
+        other => match edition::typed_pages(client, other, args) {
+            Some(pages) => Source::Typed(pages?),
+            None => {
+                return Err(Error::invalid_input(format!(
+                    "'{other}' is not an iteration (masters.iter, modules.iter, users.iter, subTable.iter, hierarchy.iter, workflow.iter)"
+                )));
+            }
+        },
     }))
 }
 
 enum Source<R> {
     Records(Prefetch<DecodedPage<R>>),
-    /// User pages are small and typed in the core; their rows are decoded from their text.
-    Users(Pages<RawRow>),
+    /// Pages read by the core's typed lists (users, sub-tables, hierarchy, v2 workflow); their
+    /// rows are decoded from their text.
+    Typed(Pages<RawRow>),
 }
 
 /// The stream of [`pages_decoded`].
@@ -331,20 +366,28 @@ impl<R: RowsDecoder> Stream for DecodedPages<R> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         match &mut self.get_mut().0 {
             Source::Records(p) => Pin::new(p).poll_next(cx),
-            Source::Users(p) => Pin::new(p).poll_next(cx).map(|o| {
+            Source::Typed(p) => Pin::new(p).poll_next(cx).map(|o| {
                 o.map(|r| r.and_then(|p| crate::paging::decode_page(page_text(&p)?.into(), p.page, p.page_size, "users page")))
             }),
         }
     }
 }
 
-/// The stream of [`pages`]: one JSON text per page.
-pub struct PageTexts(DecodedPages<RowsText>);
+/// The stream of [`pages`]: one JSON text per page (per record for `modules.expand`).
+pub struct PageTexts(Texts);
+
+enum Texts {
+    Pages(DecodedPages<RowsText>),
+    Records(ExpandTexts),
+}
 
 impl Stream for PageTexts {
     type Item = Result<String>;
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Pin::new(&mut self.get_mut().0).poll_next(cx).map(|o| o.map(|r| r.map(|p| RawPage::from(p).text)))
+        match &mut self.get_mut().0 {
+            Texts::Pages(p) => Pin::new(p).poll_next(cx).map(|o| o.map(|r| r.map(|p| RawPage::from(p).text))),
+            Texts::Records(r) => Pin::new(r).poll_next(cx),
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! # exto360
 //!
 //! A client for the [Exto360](https://exto360.com) Data API: master and custom-module
-//! records, sub-tables, workflow actions, users and their access. It keeps to the API's
+//! records (list, upsert, update, delete, expand with sub-tables), sub-tables, hierarchy
+//! masters, workflow actions (v1 and v2), users and their access. It keeps to the API's
 //! limits for you: a client-side rate limit (3 requests/second per token by default),
 //! retries with backoff that honour `Retry-After`, page-by-page iteration with bounded memory,
 //! and bulk writes of any size split into requests the API accepts — with an exact report of
@@ -35,17 +36,34 @@ pub mod config;
 mod encode;
 mod error;
 pub mod filter;
+#[cfg(any(fuzzing, test))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json;
 mod models;
 mod paging;
 mod ratelimit;
 
+/// The version of this crate — and of every exto360 package (Python, Node, C, C#), which are
+/// released together under the one version of the workspace's Cargo.toml.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// [`VERSION`], e.g. `"0.1.0"`.
+pub fn version() -> &'static str {
+    VERSION
+}
+
+
+pub use api::expand::{Expand, ExpandOptions, ExpandedRecord, JoinedRows, MAX_EXPAND_PAGE_SIZE, RowSink, SubTableRows};
 pub use api::health::Health;
+pub use api::hierarchy::Hierarchy;
 pub use api::records::{Masters, Modules, RawRow};
-pub use api::subtable::SubTable;
+pub use api::subtable::{SubTable, SubTableRow};
 pub use api::users::Users;
 pub use api::workflow::{ActOptions, Workflow};
-pub use api::{MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, MAX_WORKFLOW_IDS_PER_REQUEST};
+pub use api::workflow_v2::{MAX_WORKFLOW_PAGE_SIZE, Step, TransitionOptions, WorkflowListOptions};
+pub use api::{JsonRows, MAX_PROJECTS_OR_GROUPS, MAX_RECORDS_PER_REQUEST, MAX_WORKFLOW_IDS_PER_REQUEST};
+pub use bulk::{BulkOptions, BulkWatch};
 pub use client::Client;
 pub use config::{ClientBuilder, Region, Secret};
 pub use ratelimit::StoreFallback;
@@ -78,5 +96,13 @@ impl Client {
     /// Liveness and readiness probes.
     pub fn health(&self) -> Health {
         Health { client: self.clone() }
+    }
+    /// Rows of the hierarchy master `name` (e.g. `ORG_UNIT`; [V] §6A).
+    pub fn hierarchy(&self, name: &str) -> Hierarchy {
+        Hierarchy { client: self.clone(), name: name.into() }
+    }
+    /// The server build's metadata (`GET /build/info`, [V] §1.3; needs the token).
+    pub async fn build_info(&self) -> Result<BuildInfo> {
+        self.execute_json(&client::Call::get("api/v1/build/info".into())).await
     }
 }

@@ -10,6 +10,13 @@ use serde_json::{Map, Value};
 #[serde(transparent)]
 pub struct Record(pub Map<String, Value>);
 
+/// The keys a record document has besides its `customFields` (REFERENCE.md §0.3, §13 C23):
+/// attributes the server sets, never fields a write can carry.
+pub const RECORD_ATTRIBUTES: &[&str] = &[
+    "_id", "id", "customFields", "parentID", "slug", "refId", "recordNumber", "tenantID", "projectID", "status", "workflowId",
+    "createdBy", "createdAt", "updatedBy", "updatedAt", "isDeleted",
+];
+
 impl Record {
     fn str_field(&self, key: &str) -> Option<&str> {
         self.0.get(key).and_then(Value::as_str)
@@ -170,7 +177,7 @@ pub struct Groups {
     pub groups: Vec<String>,
 }
 
-/// The body of `POST /user/user-access` ([G] shape, §13A): the user's profile (created if new),
+/// The body of `POST /user/user-access` (\[G\] shape, §13A): the user's profile (created if new),
 /// per-project groups and spaces, and tenant-level groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GrantAccess {
@@ -278,4 +285,67 @@ pub struct Liveness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Readiness {
     pub ok: bool,
+}
+
+/// How a record is named in updates and deletes. The two editions of the docs disagree (the
+/// [V] masters page uses `refId`, its reference and spec `recordNumber`; REFERENCE.md §13 C11),
+/// so the caller says which; the client sends exactly that key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKey {
+    /// `refId`: the record's short id (the same as `slug`).
+    RefId,
+    /// `recordNumber`: e.g. `MOD-1` for module records.
+    RecordNumber,
+}
+
+impl RecordKey {
+    /// The key as sent: `refId` or `recordNumber`.
+    pub fn field(self) -> &'static str {
+        match self {
+            RecordKey::RefId => "refId",
+            RecordKey::RecordNumber => "recordNumber",
+        }
+    }
+    /// `refId`/`ref_id` or `recordNumber`/`record_number`.
+    pub fn parse(s: &str) -> Option<RecordKey> {
+        match s {
+            "refId" | "ref_id" => Some(RecordKey::RefId),
+            "recordNumber" | "record_number" => Some(RecordKey::RecordNumber),
+            _ => None,
+        }
+    }
+}
+
+/// What a delete did, over every request it took. The API does not say how many records
+/// matched, so this counts the identifiers it accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteResult {
+    /// Identifiers sent in requests the API answered with success (including, after a retry,
+    /// a "nothing left to delete": see [`crate::Masters::delete`]).
+    pub deleted_count: u64,
+}
+
+impl DeleteResult {
+    pub(crate) fn merge(self, o: DeleteResult) -> DeleteResult {
+        DeleteResult { deleted_count: self.deleted_count + o.deleted_count }
+    }
+}
+
+/// `GET /build/info` ([V] §1.3): the server build's metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BuildInfo {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub branch: Option<String>,
+    #[serde(default)]
+    pub commit: Option<String>,
+    /// UTC date-time of the build.
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }

@@ -1,6 +1,7 @@
 //! Model-based test of the bulk write report: random per-chunk sequences of outcomes (refused,
 //! failed before or after doing the work, connection reset before or after, answer cut off)
-//! against the emulator, for every bulk operation. Whatever the mix, the report must never call
+//! against the emulator, for every bulk operation (upserts, sub-table writes, workflow actions,
+//! deactivation, and the current edition's PATCH and DELETE of records). Whatever the mix, the report must never call
 //! an applied row "not written" nor an unapplied row "written", and a POST must never be sent
 //! again after an attempt that may have been carried out unless `retry_writes` says so.
 //!
@@ -11,7 +12,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::Env;
-use exto360::{ActOptions, Client, ErrorKind, WriteState};
+use exto360::{ActOptions, Client, ErrorKind, RecordKey, WriteState};
 use exto360_emulator::Dataset;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -52,6 +53,12 @@ enum Op {
     SubTable,
     Workflow,
     Deactivate,
+    /// PATCH of master records (current edition).
+    Update,
+    /// DELETE of master records.
+    Delete,
+    /// DELETE of module records by record number (404 when none matches).
+    ModuleDelete,
 }
 
 impl Op {
@@ -62,7 +69,11 @@ impl Op {
         }
     }
     fn method(self) -> &'static str {
-        if self == Op::Deactivate { "PATCH" } else { "POST" }
+        match self {
+            Op::Deactivate | Op::Update => "PATCH",
+            Op::Delete | Op::ModuleDelete => "DELETE",
+            _ => "POST",
+        }
     }
 }
 
@@ -79,7 +90,7 @@ struct Plan {
 
 fn plan() -> impl Strategy<Value = Plan> {
     (
-        prop::sample::select(vec![Op::Upsert, Op::SubTable, Op::Workflow, Op::Deactivate]),
+        prop::sample::select(vec![Op::Upsert, Op::SubTable, Op::Workflow, Op::Deactivate, Op::Update, Op::Delete, Op::ModuleDelete]),
         prop::collection::vec(prop::collection::vec(outcome(), 0..=4), 1..=3),
         1usize..=100,
         any::<bool>(),
@@ -114,9 +125,9 @@ fn world() -> &'static World {
 
 fn dataset() -> Dataset {
     let mut d = Dataset::demo();
-    // Enough Draft records for three chunks of workflow actions.
+    // Enough Draft records for three chunks of workflow actions, and of module deletes.
     for m in d.tenants[0].modules.iter_mut().filter(|m| m.name == "CUSTOMMODULE") {
-        m.generate = Some(serde_json::from_value(json!({"count": 300})).unwrap());
+        m.generate = Some(serde_json::from_value(json!({"count": 3000})).unwrap());
     }
     d
 }
@@ -129,6 +140,9 @@ fn items(plan: &Plan, env: &Env) -> (Vec<Value>, Vec<String>) {
         Op::Upsert => (0..n).map(|i| json!({"vendor_id": format!("V{i}"), "batch": format!("B{}X", i / chunk)})).collect(),
         Op::SubTable => (0..n).map(|i| json!({"signer": format!("s{i}"), "batch": format!("B{}X", i / chunk)})).collect(),
         Op::Deactivate => (0..n).map(|i| json!(format!("u{i}@x.com"))).collect(),
+        Op::Update => (0..n).map(|i| json!({"refId": format!("R{i}"), "batch": format!("B{}X", i / chunk)})).collect(),
+        Op::Delete => (0..n).map(|i| json!(format!("R{i}"))).collect(),
+        Op::ModuleDelete => (0..n).map(|i| json!(format!("MOD-{}", i + 1))).collect(),
         Op::Workflow => {
             let world = env.emu.shared().world();
             let m = &world.tenants[0].modules["CUSTOMMODULE"];
@@ -138,8 +152,8 @@ fn items(plan: &Plan, env: &Env) -> (Vec<Value>, Vec<String>) {
     assert_eq!(items.len(), n, "the dataset has enough items");
     let markers = (0..plan.faults.len())
         .map(|c| match plan.op {
-            Op::Upsert | Op::SubTable => format!("\"B{c}X\""),
-            Op::Deactivate | Op::Workflow => items[c * chunk].to_string(),
+            Op::Upsert | Op::SubTable | Op::Update => format!("\"B{c}X\""),
+            Op::Deactivate | Op::Workflow | Op::Delete | Op::ModuleDelete => items[c * chunk].to_string(),
         })
         .collect();
     (items, markers)
@@ -194,6 +208,9 @@ fn check(plan: &Plan) -> Result<(), String> {
             Op::SubTable => client.sub_table("Signatures").upsert(&items, "CUSTOMMODULE", &parent).await.map(drop),
             Op::Workflow => client.workflow("CUSTOMMODULE").act(&strings, &ActOptions::new("Submit", "johndoe@exto360.com")).await.map(drop),
             Op::Deactivate => client.users().deactivate(&strings).await.map(drop),
+            Op::Update => client.masters("VENDOR").update(&items, RecordKey::RefId).await.map(drop),
+            Op::Delete => client.masters("VENDOR").delete(&strings, RecordKey::RefId, "jasonsmith@exto360.com").await.map(drop),
+            Op::ModuleDelete => client.modules("CUSTOMMODULE").delete(&strings, RecordKey::RecordNumber, "johndoe@exto360.com").await.map(drop),
         }
     });
     let chunk = plan.op.chunk();

@@ -133,15 +133,22 @@ async fn patch_config(State(s): S, Json(patch): Json<Value>) -> Response {
 }
 
 /// Every stored record of `masters/NAME` or `modules/NAME` in the first tenant, with
-/// sub-table rows under `subTables`, regardless of paging, scope or rate limit.
+/// sub-table rows under `subTables` (or every row of `hierarchies/NAME`), regardless of paging,
+/// scope or rate limit.
 async fn records(State(s): S, Path((kind, name)): Path<(String, String)>) -> Response {
+    let world = s.world();
+    let Some(t) = world.tenants.first() else { return ok(json!([])) };
     let kind = match kind.as_str() {
         "master" | "masters" => Kind::Master,
         "module" | "modules" => Kind::Module,
-        other => return bad(format!("unknown kind '{other}' (masters or modules)")),
+        "hierarchy" | "hierarchies" => {
+            return match t.hierarchy(&name) {
+                Ok(h) => ok(serde_json::to_value(&h.rows).unwrap_or_default()),
+                Err(_) => json(StatusCode::NOT_FOUND, &json!({ "error": format!("{name} not found") })),
+            };
+        }
+        other => return bad(format!("unknown kind '{other}' (masters, modules or hierarchies)")),
     };
-    let world = s.world();
-    let Some(t) = world.tenants.first() else { return ok(json!([])) };
     match t.collection(kind, &name) {
         Ok(c) => ok(Value::Array(
             c.records

@@ -31,6 +31,31 @@ pub struct TenantSeed {
     pub masters: Vec<MasterSeed>,
     #[serde(default)]
     pub modules: Vec<ModuleSeed>,
+    /// Hierarchy masters (REFERENCE.md §6A): rows in a tree.
+    #[serde(default)]
+    pub hierarchy_masters: Vec<HierarchySeed>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HierarchySeed {
+    pub name: String,
+    /// Rows in order; a row's parent must come before it.
+    #[serde(default)]
+    pub rows: Vec<HierarchyRowSeed>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HierarchyRowSeed {
+    /// `sys_rowID`; default: a generated short id.
+    #[serde(default, rename = "sys_rowID")]
+    pub row_id: Option<String>,
+    /// `sys_parentRowID`; absent for a root.
+    #[serde(default, rename = "sys_parentRowID")]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub fields: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +115,10 @@ pub struct MasterSeed {
     /// Synthetic records appended after `records` (for paging tests and benchmarks).
     #[serde(default)]
     pub generate: Option<GenerateSeed>,
+    /// Users who may delete this master's records (§2.4); others get `200 {"success": false}`.
+    /// Absent: every active user may.
+    #[serde(default)]
+    pub delete_users: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -114,6 +143,9 @@ pub struct ModuleSeed {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WorkflowSeed {
+    /// `templateName` in the v2 workflow list; default "Default workflow".
+    #[serde(default)]
+    pub name: Option<String>,
     /// Status of a new record.
     pub initial: String,
     pub transitions: Vec<TransitionSeed>,
@@ -132,6 +164,9 @@ pub struct TransitionSeed {
 pub struct SubTableSeed {
     /// The `tableId` path segment, e.g. `Signatures`.
     pub id: String,
+    /// Display name; default: the id.
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub unique: Vec<String>,
 }
@@ -199,8 +234,9 @@ impl Dataset {
     }
 
     /// The built-in dataset: one tenant `cwWdTZK`, token `demo-token`, two projects, masters
-    /// `LOCATION`, `ITEM`, `VENDOR`, module `CUSTOMMODULE` with a Draft → Submitted →
-    /// Approved/Rejected workflow and a `Signatures` sub-table, four users, groups.
+    /// `LOCATION` (whose records only admin and johndoe may delete), `ITEM`, `VENDOR`, module
+    /// `CUSTOMMODULE` with a Draft → Submitted → Approved/Rejected workflow and `Signatures` and
+    /// `Lines` sub-tables, hierarchy master `ORG_UNIT`, four users, groups.
     pub fn demo() -> Self {
         serde_json::from_value(demo_json()).expect("the demo dataset is valid")
     }
@@ -241,7 +277,7 @@ fn demo_json() -> Value {
            "groups": [], "projects": []}
         ],
         "masters": [
-          {"name": "LOCATION", "unique": ["code"], "records": [
+          {"name": "LOCATION", "unique": ["code"], "deleteUsers": ["admin@exto360.com", "johndoe@exto360.com"], "records": [
             {"projectID": "Vx6-j2Z", "status": "Approved", "fields": {"code": "BLR", "name": "Bengaluru", "serial_number": 1234, "active": true, "openedOn": "2021-04-01", "tags": ["south", "hq"]}},
             {"projectID": "Vx6-j2Z", "status": "Approved", "fields": {"code": "MUM", "name": "Mumbai", "serial_number": 1500, "active": true, "openedOn": "2022-01-15", "tags": ["west"]}},
             {"projectID": "Vx6-j2Z", "status": "Draft", "fields": {"code": "DEL", "name": "Delhi", "serial_number": 900, "active": false, "openedOn": "2023-07-30", "tags": []}},
@@ -255,9 +291,17 @@ fn demo_json() -> Value {
           ]},
           {"name": "VENDOR", "unique": ["vendor_id"], "records": []}
         ],
+        "hierarchyMasters": [
+          {"name": "ORG_UNIT", "rows": [
+            {"sys_rowID": "ORG-1", "fields": {"name": "Acme"}},
+            {"sys_rowID": "ORG-2", "sys_parentRowID": "ORG-1", "fields": {"name": "North Plant"}},
+            {"sys_rowID": "ORG-3", "sys_parentRowID": "ORG-1", "fields": {"name": "South Plant"}},
+            {"sys_rowID": "ORG-4", "sys_parentRowID": "ORG-2", "fields": {"name": "Line 1"}}
+          ]}
+        ],
         "modules": [
           {"name": "CUSTOMMODULE", "prefix": "MOD", "unique": ["ref_no"],
-           "workflow": {"initial": "Draft", "transitions": [
+           "workflow": {"name": "Inspection approval", "initial": "Draft", "transitions": [
              {"from": "Draft", "action": "Submit", "to": "Submitted"},
              {"from": "Submitted", "action": "Approve", "to": "Approved"},
              {"from": "Submitted", "action": "Reject", "to": "Rejected"},

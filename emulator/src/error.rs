@@ -64,7 +64,7 @@ impl ApiError {
     }
 }
 
-/// Handlers return `Err(ApiError)`; the envelope gets its path from [`ErrorPath`] set by the
+/// Handlers return `Err(ApiError)`; the envelope gets its path from `ErrorPath` set by the
 /// middleware, so this impl only marks the response for it.
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

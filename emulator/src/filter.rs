@@ -148,6 +148,121 @@ impl Filter {
     }
 }
 
+/// One condition of the filter grammar at `tokens[*i..]`; advances `i` past it.
+fn parse_condition(tokens: &[&str], i: &mut usize, count: usize) -> Result<(Condition, String), String> {
+    let start = *i;
+    let field = tokens[*i];
+    if field.is_empty() {
+        return Err(format!("condition {} has an empty field name", count + 1));
+    }
+    *i += 1;
+    let mut ty = None;
+    if let Some(t) = tokens.get(*i).and_then(|t| parse_type(t)) {
+        ty = Some(t);
+        *i += 1;
+    }
+    let op_tok = tokens.get(*i).ok_or_else(|| format!("condition on '{field}' has no operator"))?;
+    let op = parse_op(op_tok).ok_or_else(|| format!("unknown operator '{op_tok}' in condition on '{field}'"))?;
+    *i += 1;
+    let raw = *tokens.get(*i).ok_or_else(|| format!("condition on '{field}' has no value"))?;
+    *i += 1;
+    let cond_text = tokens[start..*i].join(":");
+    let operand = operand_for(ty, op, raw).map_err(|e| format!("{e} in '{cond_text}'"))?;
+    Ok((Condition { field: field.to_string(), ty, op, raw: raw.to_string(), operand }, cond_text))
+}
+
+/// The v2 workflow list's "GlobalFilters" DSL (REFERENCE.md §5.2): the record grammar with
+/// parenthesised groups, e.g. `(status:eq:Draft:or:status:eq:Submitted):and:number2:gt:2`.
+/// `:and:` binds tighter than `:or:`, as in record filters. A value cannot end in `)` (the docs
+/// give no escape).
+#[derive(Debug, Clone)]
+pub enum Expr {
+    Cond(Condition),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+}
+
+struct GroupParser<'a> {
+    tokens: Vec<&'a str>,
+    i: usize,
+    /// `)` seen at the end of the last value, not yet matched.
+    closing: usize,
+    count: usize,
+}
+
+impl<'a> GroupParser<'a> {
+    fn or(&mut self, depth: usize) -> Result<Expr, String> {
+        let mut parts = vec![self.and(depth)?];
+        while self.closing == 0 && self.tokens.get(self.i) == Some(&"or") {
+            self.i += 1;
+            parts.push(self.and(depth)?);
+        }
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
+    }
+    fn and(&mut self, depth: usize) -> Result<Expr, String> {
+        let mut parts = vec![self.term(depth)?];
+        while self.closing == 0 && self.tokens.get(self.i) == Some(&"and") {
+            self.i += 1;
+            parts.push(self.term(depth)?);
+        }
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
+    }
+    fn term(&mut self, depth: usize) -> Result<Expr, String> {
+        let tok = *self.tokens.get(self.i).ok_or("filter ends where a condition was expected")?;
+        if let Some(rest) = tok.strip_prefix('(') {
+            if depth >= 32 {
+                return Err("parentheses nest deeper than 32 levels".into());
+            }
+            self.tokens[self.i] = rest;
+            let inner = self.or(depth + 1)?;
+            if self.closing == 0 {
+                return Err("'(' without a matching ')'".into());
+            }
+            self.closing -= 1;
+            return Ok(inner);
+        }
+        // The value (after `field[:TYPE]:op`) may carry the group's closing parentheses.
+        let typed = self.tokens.get(self.i + 1).is_some_and(|t| parse_type(t).is_some());
+        let value_at = self.i + 2 + usize::from(typed);
+        if value_at >= self.tokens.len() {
+            return parse_condition(&self.tokens, &mut self.i, self.count).map(|(c, _)| Expr::Cond(c));
+        }
+        let value = self.tokens[value_at];
+        let trimmed = value.trim_end_matches(')');
+        self.closing += value.len() - trimmed.len();
+        self.tokens[value_at] = trimmed;
+        let (c, _) = parse_condition(&self.tokens, &mut self.i, self.count)?;
+        self.count += 1;
+        Ok(Expr::Cond(c))
+    }
+}
+
+impl Expr {
+    pub fn parse(input: &str) -> Result<Expr, String> {
+        if input.is_empty() {
+            return Err("filter is empty".into());
+        }
+        let mut p = GroupParser { tokens: input.split(':').collect(), i: 0, closing: 0, count: 0 };
+        let e = p.or(0)?;
+        if p.closing > 0 {
+            return Err("')' without a matching '('".into());
+        }
+        if let Some(t) = p.tokens.get(p.i) {
+            return Err(format!("unexpected '{t}' after a complete filter"));
+        }
+        Ok(e)
+    }
+
+    /// Whether the fields `get` returns satisfy the expression (DATE values in UTC).
+    pub fn matches(&self, get: &dyn Fn(&str) -> Option<Value>) -> bool {
+        match self {
+            Expr::Cond(c) => c.matches_with(get, None),
+            Expr::And(all) => all.iter().all(|e| e.matches(get)),
+            Expr::Or(any) => any.iter().any(|e| e.matches(get)),
+        }
+    }
+}
+
 fn operand_for(ty: Option<Type>, op: Op, raw: &str) -> Result<Operand, String> {
     let string_op = matches!(op, Op::Cn | Op::Nc | Op::Sw | Op::Ew);
     if string_op && matches!(ty, Some(Type::Number | Type::Date | Type::Primitive)) {
@@ -252,7 +367,11 @@ fn ordering_ok(op: Op, ord: std::cmp::Ordering) -> bool {
 
 impl Condition {
     fn matches(&self, rec: &Record, tz: Option<&TimeZone>) -> bool {
-        let value = rec.field(&self.field);
+        self.matches_with(&|f| rec.field(f), tz)
+    }
+
+    fn matches_with(&self, get: &dyn Fn(&str) -> Option<Value>, tz: Option<&TimeZone>) -> bool {
+        let value = get(&self.field);
         if let Operand::Null = self.operand {
             let blank = is_blank(value.as_ref());
             return if self.op == Op::Eq { blank } else { !blank };

@@ -1,7 +1,8 @@
 //! A stateful, in-memory emulator of the Exto360 Data API.
 //!
-//! It serves every first-edition endpoint (health, master and module records, sub-tables,
-//! workflow actions, user access) with the documented parameters, limits, filter grammar and
+//! It serves every endpoint of both documentation editions that the client uses (health and
+//! build info, master and module records with updates, deletes and `/expand`, sub-tables,
+//! hierarchy masters, workflow v1 and v2, user access) with the documented parameters, limits, filter grammar and
 //! error envelope, plus a per-token rate limit, fault injection and a request journal under
 //! `/__emulator/`. It shares no code with the `exto360` client on purpose: a wrong idea of the
 //! API in the client cannot make its own tests pass.
@@ -16,10 +17,12 @@
 
 pub mod admin;
 pub mod api;
+pub mod cli;
 pub mod dataset;
 pub mod error;
 pub mod faults;
 pub mod filter;
+pub mod hierarchy;
 pub mod ids;
 pub mod journal;
 pub mod server;
@@ -36,14 +39,26 @@ pub use server::{Emulator, EmulatorBuilder, ListShape, Settings, Shared, UserLis
 
 /// The API routes, served at the root and again under `/data` (the public base URL's prefix).
 fn api_routes() -> Router<Arc<Shared>> {
-    use api::{health, records, subtable, users, workflow};
+    use api::{changes, expand, health, hierarchy, records, subtable, users, workflow, workflow_v2};
     Router::new()
         .route("/api/v1/health/liveness", get(health::liveness))
         .route("/api/v1/health/readiness", get(health::readiness))
-        .route("/api/v1/master-record/{name}", get(records::list_master).post(records::upsert_master))
-        .route("/api/v1/module-record/{name}", get(records::list_module).post(records::upsert_module))
-        .route("/api/v1/sub-table/{table}", get(subtable::list).post(subtable::upsert))
+        .route("/api/v1/build/info", get(health::build_info))
+        .route(
+            "/api/v1/master-record/{name}",
+            get(records::list_master).post(records::upsert_master).patch(changes::update_master).delete(changes::delete_master),
+        )
+        .route(
+            "/api/v1/module-record/{name}",
+            get(records::list_module).post(records::upsert_module).patch(changes::update_module).delete(changes::delete_module),
+        )
+        .route("/api/v1/module-record/{name}/expand", get(expand::expand))
+        .route("/api/v1/sub-table/{table}", get(subtable::list).post(subtable::upsert).delete(subtable::delete))
+        .route("/api/v1/hierarchy-master-record/{name}", get(hierarchy::list).post(hierarchy::create).patch(hierarchy::update))
         .route("/api/v1/workflow/{module}", post(workflow::act))
+        .route("/api/v2/workflow", get(workflow_v2::list))
+        .route("/api/v2/workflow/history", get(workflow_v2::history))
+        .route("/api/v2/workflow/{verb}", post(workflow_v2::transition))
         .route("/api/v1/user/user-access", get(users::list).post(users::grant).delete(users::remove_access))
         .route("/api/v1/user/user-access/by-user", get(users::by_user))
         .route("/api/v1/user/groups", get(users::groups))

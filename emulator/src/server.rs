@@ -28,10 +28,10 @@ use crate::state::World;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ListShape {
-    /// `{rows, total, page, pageSize, totalPages}` (response-format page, [V]).
+    /// `{rows, total, page, pageSize, totalPages}` (response-format page, \[V\]).
     #[default]
     Object,
-    /// A bare array of records ([G] API page sample).
+    /// A bare array of records (\[G\] API page sample).
     Array,
 }
 
@@ -44,6 +44,17 @@ pub enum UserListShape {
     Nested,
     /// `[users...]`.
     Flat,
+}
+
+/// What `PATCH /master-record/{name}` answers (§13 C11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PatchAnswer {
+    /// `{insertedIds, insertedCount, updatedCount}` ([V] reference and spec).
+    #[default]
+    Upsert,
+    /// `{updatedCount}` ([V] masters page).
+    Count,
 }
 
 /// Settings that can change while the emulator runs (`PATCH /__emulator/config`).
@@ -60,6 +71,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Journal entries kept (oldest dropped first); 0 turns the journal off. Default 100,000.
     pub journal_limit: usize,
+    /// The shape of a master PATCH's answer (default: the upsert shape).
+    #[serde(default)]
+    pub patch_answer: PatchAnswer,
 }
 
 impl Default for Settings {
@@ -71,6 +85,7 @@ impl Default for Settings {
             frozen_time: None,
             max_body_bytes: 32 << 20,
             journal_limit: 100_000,
+            patch_answer: PatchAnswer::Upsert,
         }
     }
 }
@@ -267,7 +282,7 @@ fn header_str(req: &axum::http::request::Parts, name: &str) -> Option<String> {
 }
 
 /// Resolves the token, tenant and project of a request.
-fn authenticate(shared: &Shared, parts: &axum::http::request::Parts) -> Result<Ctx, ApiError> {
+fn authenticate(shared: &Shared, parts: &axum::http::request::Parts, api_path: &str) -> Result<Ctx, ApiError> {
     let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
     let world = shared.world();
     let grants = world.tokens.get(&token).ok_or_else(ApiError::unauthorized)?;
@@ -282,7 +297,9 @@ fn authenticate(shared: &Shared, parts: &axum::http::request::Parts) -> Result<C
     let project = header_str(parts, "x-project-id");
     if let Some(p) = &project
         && world.tenants[tenant].project(p).is_none() {
-            return Err(ApiError::forbidden(format!("Project not found for id: {p}")));
+            // The v2 workflow answers this with a 500 (§5.2); the v1 endpoints with 403.
+            let msg = format!("Project not found for id: {p}");
+            return Err(if api_path.starts_with("/api/v2/") { ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, msg) } else { ApiError::forbidden(msg) });
         }
     Ok(Ctx { tenant, user, project })
 }
@@ -397,7 +414,7 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         }
 
     if !is_public(&api_path) {
-        match authenticate(&shared, &parts) {
+        match authenticate(&shared, &parts, &api_path) {
             Ok(ctx) => {
                 parts.extensions.insert(ctx);
             }

@@ -35,12 +35,34 @@ pub struct Record {
     pub custom: Map<String, Value>,
     /// Sub-table rows by table id (modules only).
     pub sub_tables: BTreeMap<String, Vec<SubRow>>,
+    /// Rows ever added to each sub-table, for the rows' `recordNumber`s (never reused).
+    pub sub_counters: BTreeMap<String, u64>,
+    /// The v2 workflow's view of the record (REFERENCE.md §5.2): steps taken, comments,
+    /// responsible users and groups, revision number. Not part of the record document.
+    pub flow: FlowState,
+}
+
+/// What the v2 workflow endpoints show of a record beyond its status.
+#[derive(Debug, Clone, Default)]
+pub struct FlowState {
+    /// One entry per step taken: `{action, verb, fromStep, toStep, actedBy, actedAt, comment}`.
+    pub history: Vec<Value>,
+    /// `generalComments`: `{text, isPrivate, createdBy, createdAt}`.
+    pub comments: Vec<Value>,
+    pub responsible_users: Vec<String>,
+    pub responsible_groups: Vec<String>,
+    pub revision: u32,
+    /// Who last moved the record along its workflow.
+    pub last_updated_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SubRow {
     #[serde(rename = "_id")]
     pub oid: String,
+    /// `<prefix>-<n>`: what sub-table deletes address rows by (§4.3).
+    #[serde(rename = "recordNumber")]
+    pub record_number: String,
     #[serde(flatten)]
     pub fields: Map<String, Value>,
     #[serde(rename = "createdBy")]
@@ -81,9 +103,20 @@ impl Serialize for Record {
 }
 
 impl Record {
+    /// Appends a row to sub-table `def`, numbering it after every row the table ever had.
+    pub fn push_sub_row(&mut self, def: &SubTableDef, oid: String, fields: Map<String, Value>, user: &Arc<str>, now: &str) -> &SubRow {
+        let n = self.sub_counters.entry(def.id.clone()).or_insert(0);
+        *n += 1;
+        let row = SubRow { oid, record_number: format!("{}-{n}", def.prefix), fields, created_by: user.clone(), created_at: now.to_string(), updated_at: now.to_string() };
+        let rows = self.sub_tables.entry(def.id.clone()).or_default();
+        rows.push(row);
+        rows.last().expect("just pushed")
+    }
+
     /// A field by name: custom fields first, then the document's own attributes, so filters
     /// and sort can use `createdAt`, `status` or `recordNumber` too.
     pub fn field(&self, name: &str) -> Option<Value> {
+        let name = name.strip_prefix("customFields.").unwrap_or(name);
         if let Some(v) = self.custom.get(name) {
             return Some(v.clone());
         }
@@ -106,6 +139,8 @@ impl Record {
 
 #[derive(Debug, Clone)]
 pub struct Workflow {
+    /// `templateName` in the v2 workflow list.
+    pub name: String,
     pub initial: String,
     /// (from, action) → to
     pub transitions: HashMap<(String, String), String>,
@@ -114,16 +149,34 @@ pub struct Workflow {
 impl From<&WorkflowSeed> for Workflow {
     fn from(w: &WorkflowSeed) -> Self {
         Workflow {
+            name: w.name.clone().unwrap_or_else(|| "Default workflow".into()),
             initial: w.initial.clone(),
             transitions: w.transitions.iter().map(|t| ((t.from.clone(), t.action.clone()), t.to.clone())).collect(),
         }
     }
 }
 
+impl Workflow {
+    /// A step with no way out (e.g. Approved): what `reopen` starts from.
+    pub fn is_final(&self, step: &str) -> bool {
+        !self.transitions.keys().any(|(from, _)| from == step)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SubTableDef {
     pub id: String,
+    /// Display name (`subTables[].name` of `/expand`); default: the id.
+    pub name: String,
     pub unique: Vec<String>,
+    /// Prefix of the rows' `recordNumber`: the id's first three letters, upper-cased.
+    pub prefix: String,
+}
+
+impl SubTableDef {
+    pub fn new(id: &str, name: Option<&str>, unique: &[String]) -> SubTableDef {
+        SubTableDef { id: id.to_string(), name: name.unwrap_or(id).to_string(), unique: unique.to_vec(), prefix: id.chars().take(3).collect::<String>().to_uppercase() }
+    }
 }
 
 /// A master or a module: its definition and its records.
@@ -135,6 +188,8 @@ pub struct Collection {
     pub prefix: String,
     pub workflow: Option<Workflow>,
     pub sub_tables: Vec<SubTableDef>,
+    /// Users who may delete records of a master (§2.4); `None`: every active user.
+    pub delete_users: Option<Vec<String>>,
     pub records: Vec<Record>,
     /// `_id` → position in `records`.
     pub by_oid: HashMap<String, usize>,
@@ -173,6 +228,7 @@ impl Collection {
             prefix: name.chars().take(3).collect::<String>().to_uppercase(),
             workflow: None,
             sub_tables: Vec::new(),
+            delete_users: None,
             records: Vec::new(),
             by_oid: HashMap::new(),
             unique_index: HashMap::new(),
@@ -246,6 +302,8 @@ impl Collection {
             updated_at: ctx.now.clone(),
             custom,
             sub_tables: BTreeMap::new(),
+            sub_counters: BTreeMap::new(),
+            flow: FlowState::default(),
         };
         let pos = self.records.len();
         self.records.push(rec);
@@ -288,6 +346,50 @@ impl Collection {
     pub fn find(&self, oid: &str, project: Option<&str>) -> Option<usize> {
         self.by_oid.get(oid).copied().filter(|&p| Self::in_scope(&self.records[p], project))
     }
+
+    /// Positions of the records in scope by `key` (`refId` or `recordNumber`; for masters,
+    /// which have no record numbers, `recordNumber` means the short id too): one map per
+    /// request, so matching m items against n records is O(n + m).
+    pub fn key_index(&self, key: &str, project: Option<&str>) -> HashMap<String, usize> {
+        self.records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| Self::in_scope(r, project))
+            .filter_map(|(i, r)| match key {
+                "recordNumber" if self.kind == Kind::Module => r.record_number.clone().map(|n| (n, i)),
+                _ => Some((r.ref_id.clone(), i)),
+            })
+            .collect()
+    }
+
+    /// Removes the records at `positions` and rebuilds the indexes.
+    pub fn remove(&mut self, positions: &std::collections::BTreeSet<usize>) {
+        if positions.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        self.records.retain(|_| {
+            let keep = !positions.contains(&i);
+            i += 1;
+            keep
+        });
+        self.by_oid = self.records.iter().enumerate().map(|(i, r)| (r.oid.clone(), i)).collect();
+        self.unique_index.clear();
+        for pos in 0..self.records.len() {
+            self.index_record(pos);
+        }
+    }
+
+    /// Sets `fields` on the record at `pos` (an explicit update: nothing is inserted).
+    pub fn update_fields(&mut self, pos: usize, fields: Map<String, Value>, user: &str, now: &str) {
+        let rec = &mut self.records[pos];
+        for (k, v) in fields {
+            rec.custom.insert(k, v);
+        }
+        rec.updated_by = Arc::from(user);
+        rec.updated_at = now.to_string();
+        self.index_record(pos);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -318,9 +420,18 @@ pub struct Tenant {
     pub users: Vec<User>,
     pub masters: BTreeMap<String, Collection>,
     pub modules: BTreeMap<String, Collection>,
+    pub hierarchies: BTreeMap<String, crate::hierarchy::Hierarchy>,
 }
 
 impl Tenant {
+    pub fn hierarchy(&self, name: &str) -> ApiResult<&crate::hierarchy::Hierarchy> {
+        let key = name.to_uppercase();
+        self.hierarchies.get(&key).ok_or_else(|| ApiError::unknown_name(&key))
+    }
+    pub fn hierarchy_mut(&mut self, name: &str) -> ApiResult<&mut crate::hierarchy::Hierarchy> {
+        let key = name.to_uppercase();
+        self.hierarchies.get_mut(&key).ok_or_else(|| ApiError::unknown_name(&key))
+    }
     pub fn collection(&self, kind: Kind, name: &str) -> ApiResult<&Collection> {
         let key = name.to_uppercase();
         let map = if kind == Kind::Master { &self.masters } else { &self.modules };
@@ -382,9 +493,11 @@ impl World {
                 users,
                 masters: BTreeMap::new(),
                 modules: BTreeMap::new(),
+                hierarchies: BTreeMap::new(),
             };
             for m in &t.masters {
                 let mut c = Collection::new(&m.name, Kind::Master, &m.unique);
+                c.delete_users = m.delete_users.as_ref().map(|u| u.iter().map(|s| s.to_lowercase()).collect());
                 seed_records(&mut c, &mut ids, &tid, &m.records, m.generate.as_ref(), &mut seq)?;
                 tenant.masters.insert(c.name.clone(), c);
             }
@@ -394,9 +507,14 @@ impl World {
                     c.prefix = p.clone();
                 }
                 c.workflow = m.workflow.as_ref().map(Workflow::from);
-                c.sub_tables = m.sub_tables.iter().map(|s| SubTableDef { id: s.id.clone(), unique: s.unique.clone() }).collect();
+                c.sub_tables = m.sub_tables.iter().map(|s| SubTableDef::new(&s.id, s.name.as_deref(), &s.unique)).collect();
                 seed_records(&mut c, &mut ids, &tid, &m.records, m.generate.as_ref(), &mut seq)?;
                 tenant.modules.insert(c.name.clone(), c);
+            }
+            // After masters and modules, so the ids of their records do not depend on these.
+            for h in &t.hierarchy_masters {
+                let built = crate::hierarchy::Hierarchy::seed(h, &mut ids, &tid, &mut seq)?;
+                tenant.hierarchies.insert(built.name.clone(), built);
             }
             tenants.push(tenant);
         }
@@ -425,16 +543,15 @@ fn seed_records(
         let ctx = WriteCtx { tenant_id: tenant, project: r.project_id.as_deref(), user: &user, now };
         let pos = c.insert(ids, &ctx, r.fields.clone(), r.status.clone());
         for (table, rows) in &r.sub_tables {
-            let Some(def) = c.sub_table(table).map(|d| d.id.clone()) else {
+            let Some(def) = c.sub_table(table).cloned() else {
                 return Err(format!("{}: record seeds rows for unknown sub-table {table}", c.name));
             };
             let rows = rows.as_array().ok_or_else(|| format!("{}: sub-table {table} rows must be an array", c.name))?;
-            let mut out = Vec::new();
+            let by: Arc<str> = Arc::from(user.as_str());
             for row in rows {
                 let fields = row.as_object().cloned().ok_or_else(|| format!("{}: sub-table rows must be objects", c.name))?;
-                out.push(SubRow { oid: ids.object_id(), fields, created_by: Arc::from(user.as_str()), created_at: ctx.now.clone(), updated_at: ctx.now.clone() });
+                c.records[pos].push_sub_row(&def, ids.object_id(), fields, &by, &ctx.now);
             }
-            c.records[pos].sub_tables.insert(def, out);
         }
     }
     if let Some(g) = generate {

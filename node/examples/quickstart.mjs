@@ -26,6 +26,15 @@ try {
   await client.subTable('Signatures').upsert([{ signer: 'johndoe@exto360.com' }], { moduleName: 'CUSTOMMODULE', recordId })
   console.log('workflow:', await client.workflow('CUSTOMMODULE').act([recordId], { action: 'Submit', userName: 'johndoe@exto360.com', spaceName: 'S1' }))
 
+  // Update, delete (you say how records are named: refId or recordNumber) and a record with
+  // every row of its sub-tables.
+  const blr = page.rows.find((r) => r.customFields.code === 'BLR').refId
+  console.log('update:', (await client.masters('LOCATION').update([{ refId: blr, name: 'Bengaluru (HQ)' }], { key: 'refId' })).updatedCount, 'updated')
+  console.log('delete:', (await client.modules('CUSTOMMODULE').delete(['MOD-2'], { key: 'recordNumber', userName: 'johndoe@exto360.com' })).deletedCount, 'deleted')
+  for await (const rec of client.modules('CUSTOMMODULE').expand({ recordIds: [recordId] })) {
+    console.log(`expanded ${rec.recordNumber}: ${rec.status}, ${rec.subTableData.Signatures.rows.length} signature(s)`)
+  }
+
   await client.users.grantAccess('jane@exto360.com', { projects: [{ projectId: 'Vx6-j2Z', groups: ['GG3'], spaces: ['S1'] }], groups: ['G1'] })
   const jane = await client.users.get('jane@exto360.com')
   console.log('jane:', jane.groups, jane.projects.map((p) => p.projectID))

@@ -1,7 +1,9 @@
 // Type-checked with `tsc --noEmit -p node/examples`: every public API with its types.
 import { Client, Filter, ApiError, BulkWriteError, InvalidInputError, NotFoundError, RateLimitError, TimeoutError, ConnectionError,
-  type ExtoRecord, type Page, type UpsertResult, type WorkflowResult, type UserAccess, type Groups, type BulkWriteResult } from 'exto360'
+  type ExtoRecord, type Page, type UpsertResult, type WorkflowResult, type UserAccess, type Groups, type BulkWriteResult,
+  type DeleteResult, type ExpandedRecord, type RecordKey, type WorkflowStep, type Hierarchy } from 'exto360'
 import { startEmulator, type Emulator } from 'exto360/testing'
+import { tableFromIPC, type Table } from 'apache-arrow'
 
 async function main(): Promise<void> {
   const emu: Emulator = startEmulator({ settings: { rateLimit: 3 } })
@@ -14,6 +16,9 @@ async function main(): Promise<void> {
   const first: ExtoRecord | undefined = page.rows[0]
   for await (const r of tenant.masters('LOCATION').iter({ filter: 'serial_number:gt:1' })) console.log(r._id, r.customFields)
   for await (const p of client.modules('CUSTOMMODULE').pages({ pageSize: 10 })) console.log(p.totalPages)
+  const bytes: Buffer = await client.masters('LOCATION').toArrow({ pageSize: 100, filter: f })
+  const table: Table = tableFromIPC(bytes)
+  console.log(table.numRows, table.getChild('code')?.toArray())
 
   const up: UpsertResult = await client.masters('VENDOR').upsert([{ vendor_id: 'V1' }])
   await client.modules('CUSTOMMODULE').upsert([{ ref_no: 'R' }], { userName: 'johndoe@exto360.com' })
@@ -29,6 +34,31 @@ async function main(): Promise<void> {
   await client.users.deactivate(['jane@exto360.com'])
   await client.users.removeAccess('jane@exto360.com', ['p6iDlWb'], ['G1'])
   await client.users.removeProjectAccess('jane@exto360.com', ['Vx6-j2Z'])
+  // The current edition.
+  const key: RecordKey = 'refId'
+  const upd: UpsertResult = await client.masters('LOCATION').update([{ refId: 'abc', name: 'x' }], { key })
+  const del: DeleteResult = await client.masters('LOCATION').delete(['abc'], { key: 'recordNumber', userName: 'u' })
+  await client.modules('CUSTOMMODULE').update([{ recordNumber: 'MOD-1' }], { key: 'recordNumber', userName: 'u' })
+  await client.modules('CUSTOMMODULE').delete(['MOD-1'], { key: 'recordNumber', userName: 'u' })
+  for await (const r of client.modules('CUSTOMMODULE').expand({ pageSize: 10, subTablePageSize: 100, fields: ['recordNumber'], query: { projectID: 'Vx6-j2Z' } })) {
+    const rec: ExpandedRecord = r
+    console.log(rec.subTableData.Lines?.rows.length)
+  }
+  const rows: Page<Record<string, unknown>> = await client.subTable('Lines').list({ moduleName: 'CUSTOMMODULE', recordId: 'id', pageSize: 10 })
+  for await (const row of client.subTable('Lines').iter({ moduleName: 'CUSTOMMODULE', recordId: 'id' })) console.log(row.recordNumber)
+  await client.subTable('Lines').delete(['LIN-1'], { moduleName: 'CUSTOMMODULE', recordId: 'id' })
+  const h: Hierarchy = client.hierarchy('ORG_UNIT')
+  await h.create([{ sys_parentRowID: 'ORG-1', name: 'x' }])
+  await h.update([{ sys_rowID: 'ORG-2', name: 'y' }])
+  for await (const r of h.iter({ pageSize: 100 })) console.log(r.sys_path)
+  const wf = client.workflow('CUSTOMMODULE')
+  const step: WorkflowStep = 'submit'
+  await wf.list({ pageSize: 100, status: 'Draft', filter: Filter.field('status').eq('Draft') })
+  for await (const r of wf.iter({ filter: '(status:eq:Draft)' })) console.log(r.recordNumber)
+  await wf.history('MOD-1')
+  await wf.transition(step, 'MOD-1', { userName: 'u', actionName: 'Submit', spaceName: 'S1', assignee: { users: ['a'], groups: ['QA'] }, comment: { text: 'hi', isPrivate: true } })
+  const info = await client.buildInfo()
+  console.log(upd, del, rows.total, info.version)
   const live: boolean = (await client.health.liveness()).ok
   const ready: boolean = (await client.health.readiness()).ok
 

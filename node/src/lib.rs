@@ -4,6 +4,8 @@
 //! through N-API; see bench/node_bench.mjs). Errors reject with a message that is the error's
 //! JSON form; `errors.js` turns it into the exported error classes.
 
+mod arrow;
+
 use std::sync::Arc;
 
 use exto360::json;
@@ -25,6 +27,12 @@ fn invalid(msg: impl Into<String>) -> Error {
 
 fn parse(what: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| invalid(format!("{what} is not valid JSON: {e}")))
+}
+
+/// The version of the native core: one number for every exto360 package.
+#[napi]
+pub fn version() -> &'static str {
+    exto360::VERSION
 }
 
 #[napi]
@@ -238,4 +246,12 @@ impl NativeEmulator {
             e.stop();
         }
     }
+}
+
+/// Runs the `exto360` command line (program name first) in this process and returns its exit
+/// status. It blocks the calling thread until the command ends: it is what the package's
+/// `exto360` bin runs, not an API for applications.
+#[napi]
+pub fn run_cli(argv: Vec<String>) -> i32 {
+    exto360_cli::run(argv)
 }

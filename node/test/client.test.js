@@ -117,3 +117,9 @@ test('ESM import gives the same classes', async () => {
   const testing = await import('../testing.mjs')
   assert.equal(typeof testing.startEmulator, 'function')
 })
+
+test('version() is the native core version and the package version', () => {
+  assert.equal(typeof exto.version, 'function')
+  assert.equal(exto.version(), require('../package.json').version)
+  assert.match(exto.version(), /^\d+\.\d+\.\d+/)
+})

@@ -27,7 +27,7 @@ async function startRedis() {
 
 // Starts a worker and resolves once it is ready; `go()` lets it start calling.
 function worker(args) {
-  const p = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'limit_worker.js'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const p = spawn(process.execPath, [path.join(__dirname, '..', 'testdata', 'limit_worker.js'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
   const exited = new Promise((resolve) => p.on('exit', (code) => resolve({ code, out: out.trim().split('\n').pop() })))
   const ready = new Promise((resolve) => p.stdout.on('data', (d) => { out += d; if (out.includes('ready')) resolve() }))

@@ -38,6 +38,14 @@ def sync_demo(emu: Emulator) -> None:
         moved: List[WorkflowResult] = client.workflow("CUSTOMMODULE").act([record_id], action="Submit", user_name="johndoe@exto360.com", space_name="S1")
         print("workflow:", moved)
 
+        # Update and delete (the docs disagree on how records are named: you say which key),
+        # and a module record with every row of its sub-tables.
+        blr = next(r["refId"] for r in page if r["customFields"]["code"] == "BLR")
+        print("update:", client.masters("LOCATION").update([{"refId": blr, "name": "Bengaluru (HQ)"}], key="refId").updated_count, "updated")
+        print("delete:", client.modules("CUSTOMMODULE").delete(["MOD-2"], key="recordNumber", user_name="johndoe@exto360.com").deleted_count, "deleted")
+        for rec in client.modules("CUSTOMMODULE").expand(record_ids=[record_id]):
+            print(f"expanded {rec['recordNumber']}: {rec['status']}, {len(rec['subTableData']['Signatures']['rows'])} signature(s)")
+
         client.users.grant_access("jane@exto360.com", projects=[{"project_id": "Vx6-j2Z", "groups": ["GG3"], "spaces": ["S1"]}], groups=["G1"], profile={"firstName": "Jane"})
         jane = client.users.get("jane@exto360.com")
         print("jane:", jane["groups"], [p["projectID"] for p in jane["projects"]])

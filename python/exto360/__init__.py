@@ -7,13 +7,16 @@
     for record in client.masters("LOCATION").iter():
         print(record["_id"], record["customFields"])
 
-The client keeps to the API's 3 requests/second, retries what is safe to retry, pages with
+Records can also be updated, deleted and read with every sub-table row
+(``client.modules("CUSTOMMODULE").expand()``); hierarchy masters, the v2 workflow and build
+info are there too. The client keeps to the API's 3 requests/second, retries what is safe to retry, pages with
 bounded memory, and writes any number of records in chunks the API accepts.
 """
 
-from ._client import AsyncClient, Client, __version__
+from ._client import AsyncClient, Client, __version__, version
+from ._edition import AsyncHierarchy, Hierarchy, RecordKey, Step
 from ._filter import DateField, Field, Filter, NumberField, PrimitiveField, StringField
-from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult
+from ._types import BulkWriteResult, DeleteResult, Page, Record, UpsertResult, WorkflowResult
 from .errors import (
     APIConnectionError,
     APIError,
@@ -45,6 +48,11 @@ __all__ = [
     "UpsertResult",
     "WorkflowResult",
     "BulkWriteResult",
+    "DeleteResult",
+    "Hierarchy",
+    "AsyncHierarchy",
+    "RecordKey",
+    "Step",
     "Exto360Error",
     "APIError",
     "BadRequestError",
@@ -60,4 +68,5 @@ __all__ = [
     "BulkWriteError",
     "BulkReport",
     "__version__",
+    "version",
 ]

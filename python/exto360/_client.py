@@ -4,18 +4,46 @@ core, which does the rate limiting, retries, paging and chunking."""
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union, overload
 
-from . import _native
-from ._filter import Filter
+from . import _arrow, _native
+from ._arrow import ArrowStreamExportable, DtypeBackend, SchemaArg
+from ._edition import (
+    AsyncClientEdition,
+    AsyncMastersEdition,
+    AsyncModulesEdition,
+    AsyncSubTableEdition,
+    AsyncWorkflowEdition,
+    ClientEdition,
+    MastersEdition,
+    ModulesEdition,
+    SubTableEdition,
+    WorkflowEdition,
+    aiterate_rows,
+    iterate_rows,
+)
+from ._filter import Filter, filter_arg
 from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult, records_to_pandas
 
-__all__ = ["Client", "AsyncClient"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+    import polars
+    import pyarrow
+    from typing import Literal
+
+__all__ = ["Client", "AsyncClient", "version"]
 
 __version__ = _native.__version__
 
+
+def version() -> str:
+    """The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package."""
+    return __version__
+
 FilterArg = Union[Filter, str, None]
 RateLimit = Union[float, int, str, bool, None]
+Rows = Union[Iterable[Mapping[str, Any]], "pandas.DataFrame", "polars.DataFrame", ArrowStreamExportable]
+"""Rows to write: dicts, or a pandas or polars DataFrame, or any Arrow data (read in Rust)."""
 
 
 def _config(
@@ -64,16 +92,8 @@ def _render_filter(spec: Dict[str, Any]) -> str:
     return _native.render_filter(spec)
 
 
-def _filter_arg(f: FilterArg) -> Any:
-    if f is None or isinstance(f, str):
-        return f
-    if isinstance(f, Filter):
-        return f.to_json()
-    raise TypeError(f"filter must be a Filter or a string, got {type(f).__name__}")
-
-
 def _list_args(name: Optional[str], page: Optional[int], page_size: Optional[int], sort: Optional[str], status: Optional[str], filter: FilterArg, local_time_zone: Optional[str]) -> Dict[str, Any]:
-    args: Dict[str, Any] = {"filter": _filter_arg(filter)}
+    args: Dict[str, Any] = {"filter": filter_arg(filter)}
     if name is not None:
         args["name"] = name
     for k, v in (("page", page), ("pageSize", page_size), ("sort", sort), ("status", status), ("localTimeZone", local_time_zone)):
@@ -86,6 +106,23 @@ def _records(records: Iterable[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
     if isinstance(records, Mapping):
         raise TypeError("records must be a list of dicts, not a single dict (wrap it in a list)")
     return list(records)
+
+
+def _upsert(native: Any, op: str, args: Dict[str, Any], key: str, rows: Rows) -> UpsertResult:
+    """Writes dicts through ``call``, or Arrow data (a DataFrame) column by column in Rust."""
+    source = _arrow.arrow_source(rows)
+    if source is not None:
+        return UpsertResult._from_native(_native.upsert_arrow(native, op, args, source))
+    args[key] = _records(rows)  # type: ignore[arg-type]
+    return UpsertResult._from_native(native.call(op, args))
+
+
+async def _upsert_async(native: Any, op: str, args: Dict[str, Any], key: str, rows: Rows) -> UpsertResult:
+    source = _arrow.arrow_source(rows)
+    if source is not None:
+        return UpsertResult._from_native(await _native.upsert_arrow_async(native, op, args, source))
+    args[key] = _records(rows)  # type: ignore[arg-type]
+    return UpsertResult._from_native(await native.call_async(op, args))
 
 
 def _grant(user_name: str, projects: Optional[Iterable[Union[str, Mapping[str, Any]]]], groups: Optional[Iterable[str]], profile: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
@@ -124,7 +161,7 @@ class _Base:
 # ----------------------------------------------------------------------------------- sync
 
 
-class Client(_Base):
+class Client(_Base, ClientEdition):
     """The Exto360 Data API client (blocking).
 
     Unset arguments fall back to ``EXTO360_TOKEN``, ``EXTO360_BASE_URL``,
@@ -267,55 +304,122 @@ class _Records:
         for p in self.pages(page=page, page_size=page_size, sort=sort, status=status, filter=filter, local_time_zone=local_time_zone):
             yield from p.rows
 
-    def to_pandas(
+    @overload
+    def to_arrow(self, *, page: int = ..., page_size: int = ..., sort: Optional[str] = ..., status: Optional[str] = ..., filter: FilterArg = ...,
+                 local_time_zone: Optional[str] = ..., schema: SchemaArg = ..., stream: "Literal[False]" = ...) -> "pyarrow.Table": ...
+    @overload
+    def to_arrow(self, *, page: int = ..., page_size: int = ..., sort: Optional[str] = ..., status: Optional[str] = ..., filter: FilterArg = ...,
+                 local_time_zone: Optional[str] = ..., schema: SchemaArg = ..., stream: "Literal[True]") -> "pyarrow.RecordBatchReader": ...
+    def to_arrow(
         self,
         *,
+        page: int = 1,
         page_size: int = 1000,
         sort: Optional[str] = None,
         status: Optional[str] = None,
         filter: FilterArg = None,
         local_time_zone: Optional[str] = None,
+        schema: SchemaArg = None,
+        stream: bool = False,
     ) -> Any:
-        """Every record as a pandas DataFrame (custom fields as columns). Needs pandas."""
-        return records_to_pandas(list(self.iter(page_size=page_size, sort=sort, status=status, filter=filter, local_time_zone=local_time_zone)))
+        """Every record as a ``pyarrow.Table``: record attributes typed (``createdAt`` a UTC
+        timestamp, ...), one column per custom field, types inferred and widened across pages
+        (int → float → string; a field that is sometimes a list holds JSON text), or those of
+        ``schema`` (a ``pyarrow.Schema`` or ``{name: type}``: its columns only; a value that does
+        not fit raises). Pages are read into Arrow columns as they arrive, never as dicts.
+
+        ``stream=True`` returns a ``pyarrow.RecordBatchReader`` that reads a page per batch
+        (memory of one page); its schema is ``schema``, or that of the first page — a later page
+        that needs more raises :class:`~exto360.InvalidInputError` naming the field.
+        Needs pyarrow (``pip install "exto360[arrow]"``)."""
+        args = _list_args(self.name, page, page_size, sort, status, filter, local_time_zone)
+        if stream:
+            _arrow.require("pyarrow", "to_arrow(stream=True)")
+            return _arrow.to_reader(_native.arrow_stream(self._native, f"{self._kind}.iter", args, _arrow.schema_arg(schema)))
+        _arrow.require("pyarrow", "to_arrow()")
+        return _arrow.to_table(_native.arrow_table(self._native, f"{self._kind}.iter", args, _arrow.schema_arg(schema)))
+
+    def to_pandas(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 1000,
+        sort: Optional[str] = None,
+        status: Optional[str] = None,
+        filter: FilterArg = None,
+        local_time_zone: Optional[str] = None,
+        schema: SchemaArg = None,
+        dtype_backend: Optional[DtypeBackend] = None,
+    ) -> "pandas.DataFrame":
+        """Every record as a pandas DataFrame, built from the Arrow columns of :meth:`to_arrow`.
+        ``dtype_backend`` as in pandas' readers: ``None`` (NumPy dtypes; integers with nulls
+        become floats), ``"numpy_nullable"`` or ``"pyarrow"``. Needs pandas and pyarrow
+        (``pip install "exto360[pandas]"``)."""
+        _arrow.require("pandas", "to_pandas()")
+        _arrow.require("pyarrow", "to_pandas()")
+        args = _list_args(self.name, page, page_size, sort, status, filter, local_time_zone)
+        return _arrow.to_pandas(_native.arrow_table(self._native, f"{self._kind}.iter", args, _arrow.schema_arg(schema)), dtype_backend)
+
+    def to_polars(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 1000,
+        sort: Optional[str] = None,
+        status: Optional[str] = None,
+        filter: FilterArg = None,
+        local_time_zone: Optional[str] = None,
+        schema: SchemaArg = None,
+    ) -> "polars.DataFrame":
+        """Every record as a polars DataFrame (the columns of :meth:`to_arrow`, handed over
+        without pyarrow). Needs polars (``pip install "exto360[polars]"``)."""
+        _arrow.require("polars", "to_polars()")
+        args = _list_args(self.name, page, page_size, sort, status, filter, local_time_zone)
+        return _arrow.to_polars(_native.arrow_table(self._native, f"{self._kind}.iter", args, _arrow.schema_arg(schema)))
 
 
-class Masters(_Records):
+class Masters(_Records, MastersEdition):
     """``client.masters(name)``."""
 
     _kind = "masters"
 
-    def upsert(self, records: Iterable[Mapping[str, Any]]) -> UpsertResult:
+    def upsert(self, records: Rows) -> UpsertResult:
         """Inserts or updates any number of records (flat ``{field: value}`` dicts); a record
         carrying a unique field updates the record with the same value. Sent 1000 per request.
-        Raises :class:`~exto360.BulkWriteError` if part was written before a failure."""
-        return UpsertResult._from_native(self._native.call("masters.upsert", {"name": self.name, "records": _records(records)}))
+        Raises :class:`~exto360.BulkWriteError` if part was written before a failure; its
+        report counts rows by their position in ``records``.
+
+        ``records`` may be a pandas or polars DataFrame (or any Arrow data with
+        ``__arrow_c_stream__``): its columns are written in Rust, each row an object of its
+        columns — NaN, NaT and None as null, date-times as ISO 8601 in UTC, dates as
+        ``YYYY-MM-DD``, numbers exactly. A pandas DataFrame needs pyarrow; its index is not sent."""
+        return _upsert(self._native, "masters.upsert", {"name": self.name}, "records", records)
 
 
-class Modules(_Records):
+class Modules(_Records, ModulesEdition):
     """``client.modules(name)``."""
 
     _kind = "modules"
 
-    def upsert(self, records: Iterable[Mapping[str, Any]], *, user_name: str) -> UpsertResult:
-        """Like :meth:`Masters.upsert`, acting as ``user_name`` (an active user)."""
-        return UpsertResult._from_native(self._native.call("modules.upsert", {"name": self.name, "records": _records(records), "userName": user_name}))
+    def upsert(self, records: Rows, *, user_name: str) -> UpsertResult:
+        """Like :meth:`Masters.upsert` (dicts or a DataFrame), acting as ``user_name`` (an active user)."""
+        return _upsert(self._native, "modules.upsert", {"name": self.name, "userName": user_name}, "records", records)
 
 
-class SubTable:
+class SubTable(SubTableEdition):
     """``client.sub_table(table_id)``."""
 
     def __init__(self, native: Any, table_id: str) -> None:
         self._native = native
         self.table_id = table_id
 
-    def upsert(self, rows: Iterable[Mapping[str, Any]], *, module_name: str, record_id: str) -> UpsertResult:
-        """Writes rows under the module record ``record_id`` (its ``_id``) of ``module_name``."""
-        args = {"tableId": self.table_id, "rows": _records(rows), "moduleName": module_name, "recordId": record_id}
-        return UpsertResult._from_native(self._native.call("subTable.upsert", args))
+    def upsert(self, rows: Rows, *, module_name: str, record_id: str) -> UpsertResult:
+        """Writes rows (dicts or a DataFrame, as :meth:`Masters.upsert`) under the module record
+        ``record_id`` (its ``_id``) of ``module_name``."""
+        return _upsert(self._native, "subTable.upsert", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id}, "rows", rows)
 
 
-class Workflow:
+class Workflow(WorkflowEdition):
     """``client.workflow(module)``."""
 
     def __init__(self, native: Any, module: str) -> None:
@@ -355,15 +459,7 @@ class Users:
 
     def iter(self, *, page_size: int = 1000) -> Iterator[Dict[str, Any]]:
         """Every user."""
-        pager = self._native.pages("users.iter", {"pageSize": page_size})
-        try:
-            while True:
-                d = pager.next_page()
-                if d is None:
-                    return
-                yield from d["rows"]
-        finally:
-            pager.close()
+        return iterate_rows(self._native, "users.iter", {"pageSize": page_size})
 
     def get(self, username: str) -> Dict[str, Any]:
         """One user's profile, groups and projects."""
@@ -412,7 +508,7 @@ class Health:
 # ---------------------------------------------------------------------------------- async
 
 
-class AsyncClient(_Base):
+class AsyncClient(_Base, AsyncClientEdition):
     """The asyncio client: the same surface as :class:`Client`, every call awaitable, ``iter``
     an async iterator. Cancelling a call cancels the work in the core."""
 
@@ -530,45 +626,80 @@ class _AsyncRecords:
             for r in p.rows:
                 yield r
 
-    async def to_pandas(
+    async def _table(self, page: int, page_size: int, sort: Optional[str], status: Optional[str], filter: FilterArg, local_time_zone: Optional[str], schema: SchemaArg) -> Any:
+        args = _list_args(self.name, page, page_size, sort, status, filter, local_time_zone)
+        return await _native.arrow_table_async(self._native, f"{self._kind}.iter", args, _arrow.schema_arg(schema))
+
+    async def to_arrow(
         self,
         *,
+        page: int = 1,
         page_size: int = 1000,
         sort: Optional[str] = None,
         status: Optional[str] = None,
         filter: FilterArg = None,
         local_time_zone: Optional[str] = None,
-    ) -> Any:
-        rows = [r async for r in self.iter(page_size=page_size, sort=sort, status=status, filter=filter, local_time_zone=local_time_zone)]
-        return records_to_pandas(rows)
+        schema: SchemaArg = None,
+    ) -> "pyarrow.Table":
+        """Every record as a ``pyarrow.Table`` (see :meth:`Client.masters` ``.to_arrow``)."""
+        _arrow.require("pyarrow", "to_arrow()")
+        return _arrow.to_table(await self._table(page, page_size, sort, status, filter, local_time_zone, schema))
+
+    async def to_pandas(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 1000,
+        sort: Optional[str] = None,
+        status: Optional[str] = None,
+        filter: FilterArg = None,
+        local_time_zone: Optional[str] = None,
+        schema: SchemaArg = None,
+        dtype_backend: Optional[DtypeBackend] = None,
+    ) -> "pandas.DataFrame":
+        _arrow.require("pandas", "to_pandas()")
+        _arrow.require("pyarrow", "to_pandas()")
+        return _arrow.to_pandas(await self._table(page, page_size, sort, status, filter, local_time_zone, schema), dtype_backend)
+
+    async def to_polars(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 1000,
+        sort: Optional[str] = None,
+        status: Optional[str] = None,
+        filter: FilterArg = None,
+        local_time_zone: Optional[str] = None,
+        schema: SchemaArg = None,
+    ) -> "polars.DataFrame":
+        _arrow.require("polars", "to_polars()")
+        return _arrow.to_polars(await self._table(page, page_size, sort, status, filter, local_time_zone, schema))
 
 
-class AsyncMasters(_AsyncRecords):
+class AsyncMasters(_AsyncRecords, AsyncMastersEdition):
     _kind = "masters"
 
-    async def upsert(self, records: Iterable[Mapping[str, Any]]) -> UpsertResult:
-        return UpsertResult._from_native(await self._native.call_async("masters.upsert", {"name": self.name, "records": _records(records)}))
+    async def upsert(self, records: Rows) -> UpsertResult:
+        return await _upsert_async(self._native, "masters.upsert", {"name": self.name}, "records", records)
 
 
-class AsyncModules(_AsyncRecords):
+class AsyncModules(_AsyncRecords, AsyncModulesEdition):
     _kind = "modules"
 
-    async def upsert(self, records: Iterable[Mapping[str, Any]], *, user_name: str) -> UpsertResult:
-        args = {"name": self.name, "records": _records(records), "userName": user_name}
-        return UpsertResult._from_native(await self._native.call_async("modules.upsert", args))
+    async def upsert(self, records: Rows, *, user_name: str) -> UpsertResult:
+        return await _upsert_async(self._native, "modules.upsert", {"name": self.name, "userName": user_name}, "records", records)
 
 
-class AsyncSubTable:
+class AsyncSubTable(AsyncSubTableEdition):
     def __init__(self, native: Any, table_id: str) -> None:
         self._native = native
         self.table_id = table_id
 
-    async def upsert(self, rows: Iterable[Mapping[str, Any]], *, module_name: str, record_id: str) -> UpsertResult:
-        args = {"tableId": self.table_id, "rows": _records(rows), "moduleName": module_name, "recordId": record_id}
-        return UpsertResult._from_native(await self._native.call_async("subTable.upsert", args))
+    async def upsert(self, rows: Rows, *, module_name: str, record_id: str) -> UpsertResult:
+        return await _upsert_async(self._native, "subTable.upsert", {"tableId": self.table_id, "moduleName": module_name, "recordId": record_id}, "rows", rows)
 
 
-class AsyncWorkflow:
+class AsyncWorkflow(AsyncWorkflowEdition):
     def __init__(self, native: Any, module: str) -> None:
         self._native = native
         self.module = module
@@ -595,17 +726,8 @@ class AsyncUsers:
     async def list(self, *, page: int = 1, page_size: int = 1000) -> Page[Dict[str, Any]]:
         return Page._from_native(await self._native.call_async("users.list", {"page": page, "pageSize": page_size}))
 
-    async def iter(self, *, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
-        pager = self._native.pages("users.iter", {"pageSize": page_size})
-        try:
-            while True:
-                d = await pager.next_page_async()
-                if d is None:
-                    return
-                for r in d["rows"]:
-                    yield r
-        finally:
-            pager.close()
+    def iter(self, *, page_size: int = 1000) -> AsyncIterator[Dict[str, Any]]:
+        return aiterate_rows(self._native, "users.iter", {"pageSize": page_size})
 
     async def get(self, username: str) -> Dict[str, Any]:
         out: Dict[str, Any] = await self._native.call_async("users.get", {"username": username})

@@ -273,3 +273,13 @@ class PrimitiveField(_Typed):
 
     def ne(self, v: Union[bool, int, str]) -> Filter:
         return self._f.ne(v)
+
+
+def filter_arg(f: Any) -> Any:
+    """A list call's ``filter`` argument for the core: a :class:`Filter`'s JSON form, or a raw
+    string (or ``None``) as is."""
+    if f is None or isinstance(f, str):
+        return f
+    if isinstance(f, Filter):
+        return f.to_json()
+    raise TypeError(f"filter must be a Filter or a string, got {type(f).__name__}")

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any, Dict, Generic, Iterator, List, Mapping, O
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
+    import polars
+    import pyarrow
 
-__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "Record"]
+    from ._arrow import DtypeBackend, SchemaArg
+
+__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "DeleteResult", "Record"]
 
 Record = Dict[str, Any]
 """A record as the API sends it: ``_id``, ``customFields``, ``projectID``, ``createdAt``, ..."""
@@ -61,28 +65,30 @@ class Page(Generic[T]):
     def __repr__(self) -> str:
         return f"Page(rows={len(self.rows)}, total={self.total}, page={self.page}, page_size={self.page_size}, total_pages={self.total_pages})"
 
-    def to_pandas(self) -> "pandas.DataFrame":
+    def to_arrow(self, *, schema: "SchemaArg" = None) -> "pyarrow.Table":
+        """The rows as a ``pyarrow.Table``, with the columns and types of the collections'
+        ``to_arrow()``. Needs pyarrow."""
+        from . import _arrow
+
+        _arrow.require("pyarrow", "to_arrow()")
+        return _arrow.to_table(_arrow.rows_to_stream(self.rows, schema))
+
+    def to_pandas(self, *, schema: "SchemaArg" = None, dtype_backend: "Optional[DtypeBackend]" = None) -> "pandas.DataFrame":
         """The rows as a DataFrame: one column per custom field (prefixed ``customFields.`` only
         where it would collide with a record attribute), plus ``_id``, ``createdAt``, ...
-        Needs pandas (``pip install pandas``)."""
-        return records_to_pandas(self.rows)
+        Needs pandas and pyarrow (``pip install "exto360[pandas]"``)."""
+        from . import _arrow
 
+        _arrow.require("pandas", "to_pandas()")
+        _arrow.require("pyarrow", "to_pandas()")
+        return _arrow.to_pandas(_arrow.rows_to_stream(self.rows, schema), dtype_backend)
 
-def records_to_pandas(rows: List[Any]) -> "pandas.DataFrame":
-    try:
-        import pandas as pd
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
-    if not rows:
-        return pd.DataFrame()
-    flat = pd.json_normalize(rows, max_level=1)
-    rename = {}
-    for col in flat.columns:
-        if col.startswith("customFields."):
-            short = col[len("customFields."):]
-            if short not in flat.columns:
-                rename[col] = short
-    return flat.rename(columns=rename)
+    def to_polars(self, *, schema: "SchemaArg" = None) -> "polars.DataFrame":
+        """The rows as a polars DataFrame. Needs polars."""
+        from . import _arrow
+
+        _arrow.require("polars", "to_polars()")
+        return _arrow.to_polars(_arrow.rows_to_stream(self.rows, schema))
 
 
 @dataclass(frozen=True)
@@ -119,3 +125,15 @@ class BulkWriteResult:
     @classmethod
     def _from_native(cls, d: Mapping[str, Any]) -> "BulkWriteResult":
         return cls(int(d.get("ok") or 0), int(d.get("nMatched") or 0), int(d.get("nModified") or 0), dict(d))
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """What a delete did over every request it took: how many identifiers the API accepted (it
+    does not say how many records matched)."""
+
+    deleted_count: int = 0
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "DeleteResult":
+        return cls(int(d.get("deletedCount") or 0))

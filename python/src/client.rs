@@ -24,7 +24,7 @@ pub struct NativeClient {
 }
 
 impl NativeClient {
-    fn client(&self) -> PyResult<exto360::Client> {
+    pub(crate) fn client(&self) -> PyResult<exto360::Client> {
         let pid = std::process::id();
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.0 != pid {
@@ -35,7 +35,7 @@ impl NativeClient {
     }
 }
 
-fn args_value(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
+pub(crate) fn args_value(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
     match args {
         Some(a) => to_value(a.as_any(), "args"),
         None => Ok(Value::Object(Default::default())),
@@ -128,17 +128,28 @@ impl NativeClient {
         runtime::future_into_py(py, async move { parse(json::call_decoded(&client, &op, &args).await) }, parsed_to_py)
     }
 
-    /// Starts an iteration (`masters.iter`, `modules.iter`, `users.iter`).
+    /// Starts an iteration (`masters.iter`, `modules.iter`, `users.iter`, `subTable.iter`,
+    /// `hierarchy.iter`, `workflow.iter`).
     #[pyo3(signature = (op, args=None))]
     fn pages(&self, py: Python<'_>, op: String, args: Option<&Bound<'_, PyDict>>) -> PyResult<NativePager> {
         let args = args_value(args)?;
         let client = self.client()?;
         let pages = json::pages_decoded::<Tape>(&client, &op, &args).map_err(|e| to_py(py, &e))?;
-        Ok(NativePager { pid: std::process::id(), pages: Arc::new(tokio::sync::Mutex::new(Some(Box::pin(pages)))) })
+        Ok(NativePager::new(pages.map(|r| r.map(Answer::Page))))
+    }
+
+    /// Starts `modules.expand`: each `next_page` gives one expanded record (a dict).
+    #[pyo3(signature = (args=None))]
+    fn expand(&self, py: Python<'_>, args: Option<&Bound<'_, PyDict>>) -> PyResult<NativePager> {
+        let args = args_value(args)?;
+        let client = self.client()?;
+        let records = json::expand(&client, &args).map_err(|e| to_py(py, &e))?;
+        Ok(NativePager::new(records.map(|r| r.map(Answer::Text))))
     }
 }
 
-type PageStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = exto360::Result<DecodedPage<Tape>>> + Send>>;
+/// Items of an iteration: pages (rows read by the tape in the core's pass) or JSON texts.
+type PageStream = std::pin::Pin<Box<dyn futures_util::Stream<Item = exto360::Result<Answer<Tape>>> + Send>>;
 
 /// Pages of an iteration, fetched ahead in the background. `None` marks the end.
 #[pyclass(frozen, module = "exto360._native")]
@@ -148,6 +159,10 @@ pub struct NativePager {
 }
 
 impl NativePager {
+    fn new(items: impl futures_util::Stream<Item = exto360::Result<Answer<Tape>>> + Send + 'static) -> NativePager {
+        NativePager { pid: std::process::id(), pages: Arc::new(tokio::sync::Mutex::new(Some(Box::pin(items)))) }
+    }
+
     fn check_pid(&self) -> PyResult<()> {
         if self.pid != std::process::id() {
             return Err(PyRuntimeError::new_err("this iteration was started before os.fork(); start a new one in the child process"));
@@ -164,7 +179,7 @@ async fn next_page(pages: Arc<tokio::sync::Mutex<Option<PageStream>>>) -> Option
     if !matches!(item, Some(Ok(_))) {
         *guard = None; // ended or failed: release the task and stop
     }
-    item.map(|r| parse(r.map(Answer::Page)))
+    item.map(parse)
 }
 
 fn page_to_py(py: Python<'_>, item: Option<Parsed>) -> PyResult<Py<PyAny>> {

@@ -2,6 +2,7 @@
 //! operation is `exto360::json::call` of the core; this crate moves values between Python and
 //! the core, waits without the GIL, and keeps working after `os.fork()`.
 
+mod arrow;
 mod client;
 mod convert;
 mod emulator;
@@ -17,7 +18,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativePager>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_function(wrap_pyfunction!(render_filter, m)?)?;
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    arrow::register(m)?;
+    m.add("__version__", exto360::VERSION)?;
     Ok(())
 }
 
@@ -26,4 +29,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn render_filter(py: Python<'_>, spec: &Bound<'_, pyo3::types::PyDict>) -> PyResult<String> {
     let spec = convert::to_value(spec.as_any(), "filter")?;
     exto360::json::filter_from_json(&spec).render().map_err(|e| errors::to_py(py, &e))
+}
+
+/// Runs the `exto360` command line (program name first) in this process, without the GIL;
+/// returns its exit status. What the `exto360` console script calls.
+#[pyfunction]
+fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
+    py.detach(|| exto360_cli::run(argv))
 }

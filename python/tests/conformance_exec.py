@@ -91,8 +91,63 @@ def run(c, op, a):
         return c.users.remove_access(a["username"], a.get("projects", []), a.get("groups", []))
     if op == "users.removeProjectAccess":
         return c.users.remove_project_access(a["username"], a.get("projectIds", []))
+    if op == "version":
+        return exto360.version()
     if op == "filter.render":
         return build_filter(a["filter"]).render()
+    return edition(c, op, a)
+
+
+# ---------------------------------------------------------------------- the current edition
+
+
+def ids(rows):
+    """``{count, ids}``: each row's ``_id``, or ``recordNumber`` when it has none (v2 workflow)."""
+    out = [r["_id"] if "_id" in r else r.get("recordNumber") for r in rows]
+    return {"count": len(out), "ids": out}
+
+
+def edition(c, op, a):
+    if op == "build.info":
+        return c.build_info()
+    if op in ("masters.update", "modules.update"):
+        res = getattr(c, op.split(".")[0])(a["name"])
+        extra = {"user_name": a["userName"]} if op == "modules.update" else {}
+        return upsert(res.update(a["records"], key=a["key"], **extra))
+    if op in ("masters.delete", "modules.delete"):
+        r = getattr(c, op.split(".")[0])(a["name"]).delete(a["ids"], key=a["key"], user_name=a["userName"])
+        return {"deletedCount": r.deleted_count}
+    if op == "modules.expand":
+        recs = list(c.modules(a["name"]).expand(record_ids=a.get("recordIds"), page=a.get("page", 1), page_size=a.get("pageSize", 50), fields=a.get("fields"),
+                                                sub_table_fields=a.get("subTableFields"), sub_table_page_size=a.get("subTablePageSize", 100), query=a.get("query")))
+        return {"count": len(recs), "records": recs}
+    t = c.sub_table(a.get("tableId", ""))
+    if op == "subTable.list":
+        return page(t.list(module_name=a["moduleName"], record_id=a["recordId"], page=a.get("page", 1), page_size=a.get("pageSize", 1000)))
+    if op == "subTable.iter":
+        return ids(list(t.iter(module_name=a["moduleName"], record_id=a["recordId"], page_size=a.get("pageSize", 1000))))
+    if op == "subTable.delete":
+        return {"deletedCount": t.delete(a["recordNumbers"], module_name=a["moduleName"], record_id=a["recordId"]).deleted_count}
+    h = c.hierarchy(a.get("name", ""))
+    if op == "hierarchy.list":
+        return page(h.list(page=a.get("page", 1), page_size=a.get("pageSize", 1000)))
+    if op == "hierarchy.iter":
+        return ids(list(h.iter(page_size=a.get("pageSize", 1000))))
+    if op in ("hierarchy.create", "hierarchy.update"):
+        return upsert(getattr(h, op.split(".")[1])(a["rows"]))
+    w = c.workflow(a.get("module", ""))
+    opts = dict(record_number=a.get("recordNumber"), status=a.get("status"), responsible_user=a.get("responsibleUser"), responsible_group=a.get("responsibleGroup"), filter=build_filter(a.get("filter")))
+    if op == "workflow.list":
+        return page(w.list(page=a.get("page", 1), page_size=a.get("pageSize", 100), **opts))
+    if op == "workflow.iter":
+        return ids(list(w.iter(page_size=a.get("pageSize", 100), **opts)))
+    if op == "workflow.history":
+        return w.history(a["recordNumber"])
+    if op == "workflow.transition":
+        assignee, comment = a.get("assignee") or {}, a.get("comment") or {}
+        return w.transition(a["step"], a["recordId"], user_name=a["userName"], action_name=a.get("actionName"), space_name=a.get("spaceName"),
+                            assignee_users=assignee.get("users"), assignee_groups=assignee.get("groups"),
+                            comment=comment.get("text"), comment_private=comment.get("isPrivate", False))
     raise exto360.InvalidInputError(f"unknown operation {op}")
 
 

@@ -210,3 +210,10 @@ def test_records_come_back_as_plain_python_values(client, emu):
     assert plain2["customFields"]["empty"] == {}
     plain["later"] = [plain]  # mutating it makes it tracked again, as for any dict
     assert gc.is_tracked(plain)
+
+
+def test_version_is_the_release_version():
+    from importlib.metadata import version as dist_version
+
+    assert exto360.version() == exto360.__version__ == dist_version("exto360")
+    assert exto360.version().count(".") >= 2

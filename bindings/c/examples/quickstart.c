@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "exto360.h"
+#include "exto360_testing.h" /* the emulator; a production program needs only exto360.h */
 
 /* Prints the error (if any), frees it, and says whether the call succeeded. */
 static int ok(exto360_status st, exto360_error *err, const char *what) {

@@ -10,9 +10,19 @@
  *    caller, and freed with exto360_string_free().
  *  - NULL pointers, invalid UTF-8 or JSON give EXTO360_INVALID_ARGUMENT and an error saying
  *    which argument; the library never crashes the process and no panic crosses the boundary.
+ *  - NULL means "absent" only where a parameter's documentation says so (config_json,
+ *    args_json, project_id, options_json). Every list parameter (records_json, rows_json,
+ *    record_ids_json, usernames_json, projects_json, groups_json, project_ids_json,
+ *    faults_json) and every body (grant_json, filter_json) is required: pass "[]" for an empty
+ *    list; NULL gives EXTO360_INVALID_ARGUMENT and nothing is sent.
+ *  - Error messages are one line: control characters of echoed input are escaped.
  *  - Handles (exto360_client, exto360_pager) are opaque; every *_free accepts NULL.
  *  - A client may be used from several threads at once. A pager is used by one thread at a time.
  *  - Calls block the calling thread until done (network waits run on the library's threads).
+ *  - fork(): a child may go on using the library, clients made before the fork included (in
+ *    the child a client reconnects on its first call; the parent's connections are left alone).
+ *    A pager started before the fork answers EXTO360_INVALID_ARGUMENT in the child (start a
+ *    new one); free it as usual. Fork while none of your threads is inside a library call.
  */
 
 #ifndef EXTO360_H
@@ -25,6 +35,53 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  const char *format;
+  const char *name;
+  const char *metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema **children;
+  struct ArrowSchema *dictionary;
+  void (*release)(struct ArrowSchema *);
+  void *private_data;
+};
+
+struct ArrowArray {
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void **buffers;
+  struct ArrowArray **children;
+  struct ArrowArray *dictionary;
+  void (*release)(struct ArrowArray *);
+  void *private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+  int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+  int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+  const char *(*get_last_error)(struct ArrowArrayStream *);
+  void (*release)(struct ArrowArrayStream *);
+  void *private_data;
+};
+
+#endif /* ARROW_C_STREAM_INTERFACE */
+
 
 /**
  * Outcome of every call. `EXTO360_OK` is 0; the others name the error's kind.
@@ -78,17 +135,34 @@ typedef enum {
 } exto360_status;
 
 /**
- * An opaque client. Safe to share between threads.
+ * How the schema of an Arrow stream of records is decided.
+ */
+typedef enum {
+  /**
+   * Pages are fetched as batches are read (memory of one page). The schema is the one given,
+   * or that of the first page: a later page that needs more (a new field, a wider type)
+   * ends the stream with an error that names the field.
+   */
+  EXTO360_ARROW_STREAM = 0,
+  /**
+   * Every page is read before the call returns; types widen across pages (int → float →
+   * string; a field that is sometimes a list holds JSON text), earlier batches are cast to
+   * the final schema as they are read.
+   */
+  EXTO360_ARROW_TABLE = 1,
+} exto360_arrow_mode;
+
+/**
+ * An opaque client. Safe to share between threads, and usable in a child of `fork()`: there
+ * it is rebuilt from its config (the parent's connections are not the child's).
  */
 typedef struct exto360_client exto360_client;
 
 /**
- * An in-process emulator of the Data API, for tests of your own code.
- */
-typedef struct exto360_emulator exto360_emulator;
-
-/**
  * An error: kind, HTTP status, message, server summary and details, and its JSON form.
+ *
+ * Errors made by libexto360_testing are freed by libexto360's exto360_error_free: both libraries
+ * are built together from this one definition, and both allocate with the system allocator.
  */
 typedef struct exto360_error exto360_error;
 
@@ -163,8 +237,13 @@ const char *exto360_error_details_json(const exto360_error *err);
 
 /**
  * Creates a client from a JSON config: `{"token", "baseUrl", "projectId", "tenantId",
- * "workspaceId", "timeout" (seconds), "maxRetries", "retryWrites", "rateLimit" (requests/s or
- * null)}`. Unset keys come from the EXTO360_* environment; NULL means `{}`.
+ * "workspaceId", "timeout", "connectTimeout" (seconds, at most 86400), "maxRetries" (at most
+ * 100), "initialBackoff", "maxBackoff", "maxRetryWait" (seconds, at most 3600), "retryWrites",
+ * "rateLimit" (requests/s, 0.001 to 10000, or null), "rateLimitStore" ("redis://…": one limit
+ * for every process on the token), "rateLimitNamespace", "rateLimitFallback" ("local" or
+ * "fail"), "rateLimitWorkers", "bulkConcurrency", "prefetchPages", "userAgent",
+ * "allowInsecureHttp"}`. Unset keys come from the EXTO360_* environment; NULL means `{}`. A
+ * value out of range or an unknown key is EXTO360_INVALID_ARGUMENT.
  * @param out receives the client; free it with exto360_client_free().
  * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
  */
@@ -344,7 +423,7 @@ exto360_status exto360_users_deactivate(const exto360_client *client,
                                         exto360_error **err);
 
 /**
- * Removes a user from projects and groups (JSON arrays, ≤ 100 each; `groups_json` may be NULL).
+ * Removes a user from projects and groups (JSON arrays, ≤ 100 each; `"[]"` for no groups).
  * @param out_json receives `{"status": "success"}`; free with exto360_string_free().
  */
 exto360_status exto360_users_remove_access(const exto360_client *client,
@@ -413,48 +492,251 @@ exto360_status exto360_pager_next(exto360_pager *pager, char **page_json, exto36
 void exto360_pager_free(exto360_pager *pager);
 
 /**
- * Starts an emulator on 127.0.0.1 (a free port). `options_json`: `{"dataset": {...},
- * "settings": {"rateLimit": 3, ...}, "token": "..."}` or NULL (demo dataset, no rate limit).
- * @param out receives the emulator; stop and free it with exto360_emulator_free().
+ * Every master record of `name` as Arrow record batches, in an Arrow C stream.
+ *
+ * Columns: the record attributes (`_id`, `status`, `createdAt` and `updatedAt` as
+ * `timestamp[ms, UTC]`, ...) and one column per custom field (`customFields.<name>` where the
+ * name is also an attribute's); types are inferred from the values (see exto360_arrow_mode).
+ *
+ * @param args_json the list arguments of exto360_masters_list (`pageSize`, `sort`, `filter`,
+ *        ...), or NULL.
+ * @param schema NULL to infer the schema; or an explicit schema (a struct of the columns to
+ *        read, e.g. from nanoarrow or pyarrow): its columns only, in its order and types; a value
+ *        that does not fit ends the stream with an error, never a null. Only read during this
+ *        call; the caller keeps and releases it.
+ * @param mode an exto360_arrow_mode.
+ * @param out receives the stream on EXTO360_OK (untouched otherwise). The caller owns it:
+ *        call `out->release(out)` when done, at the end or before. Each `ArrowSchema` from
+ *        `get_schema` and each `ArrowArray` from `get_next` is the caller's too, released with
+ *        its own `release`. `get_next` waits for the next page (the first is read by this call)
+ *        and signals the end with an array whose `release` is NULL; on failure it returns an
+ *        errno and `get_last_error` tells why (valid until the next call on the stream). The
+ *        stream keeps what it needs of the client: the client may be freed first. Use a stream
+ *        from one thread at a time.
  */
-exto360_status exto360_emulator_start(const char *options_json,
-                                      exto360_emulator **out,
+exto360_status exto360_masters_arrow_stream(const exto360_client *client,
+                                            const char *name,
+                                            const char *args_json,
+                                            const struct ArrowSchema *schema,
+                                            int mode,
+                                            struct ArrowArrayStream *out,
+                                            exto360_error **err);
+
+/**
+ * Every module record of `name` as Arrow record batches (see exto360_masters_arrow_stream).
+ */
+exto360_status exto360_modules_arrow_stream(const exto360_client *client,
+                                            const char *name,
+                                            const char *args_json,
+                                            const struct ArrowSchema *schema,
+                                            int mode,
+                                            struct ArrowArrayStream *out,
+                                            exto360_error **err);
+
+/**
+ * The server build's metadata (`GET /build/info`, [V] §1.3).
+ * @param out_json receives `{"name", "version", "branch", "commit", "date"}`; free it with
+ *   exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_build_info(const exto360_client *client,
+                                  char **out_json,
+                                  exto360_error **err);
+
+/**
+ * Updates any number of master records, 1000 per request (retried like a read).
+ * @param records_json a JSON array of objects, each naming its record by `key` and carrying
+ *   the fields to change; `_id` is refused.
+ * @param key "refId" or "recordNumber": how records are named (the docs disagree).
+ * @param out_json receives `{"insertedIds", "insertedCount", "updatedCount"}` (`updatedCount`:
+ *   records found); free with exto360_string_free(). On failure the error's JSON has `bulk`.
+ */
+exto360_status exto360_masters_update(const exto360_client *client,
+                                      const char *name,
+                                      const char *records_json,
+                                      const char *key,
+                                      char **out_json,
                                       exto360_error **err);
 
 /**
- * The emulator's base URL. Borrowed: valid until the emulator is freed. NULL for NULL.
+ * Deletes any number of master records named by `key`, acting as `user_name`, 1000 per request.
+ * A user without the delete permission fails with EXTO360_FORBIDDEN (the API answers 200 with
+ * `"success": false`). A retry that finds nothing left to delete counts as deleted.
+ * @param ids_json a JSON array of refIds or recordNumbers (as `key` says).
+ * @param out_json receives `{"deletedCount"}`; free with exto360_string_free().
  */
-const char *exto360_emulator_url(const exto360_emulator *emu);
+exto360_status exto360_masters_delete(const exto360_client *client,
+                                      const char *name,
+                                      const char *ids_json,
+                                      const char *key,
+                                      const char *user_name,
+                                      char **out_json,
+                                      exto360_error **err);
 
 /**
- * The emulator's token. Borrowed: valid until the emulator is freed. NULL for NULL.
+ * Like exto360_masters_update for module records, acting as `user_name`.
+ * @param out_json receives the merged result; free with exto360_string_free().
  */
-const char *exto360_emulator_token(const exto360_emulator *emu);
+exto360_status exto360_modules_update(const exto360_client *client,
+                                      const char *name,
+                                      const char *records_json,
+                                      const char *key,
+                                      const char *user_name,
+                                      char **out_json,
+                                      exto360_error **err);
 
 /**
- * The request journal as a JSON array (method, path, params, headers with the token masked,
- * body, status). @param out_json free with exto360_string_free().
+ * Like exto360_masters_delete for module records (the API answers 404 when none matches).
+ * @param out_json receives `{"deletedCount"}`; free with exto360_string_free().
  */
-exto360_status exto360_emulator_journal(const exto360_emulator *emu,
+exto360_status exto360_modules_delete(const exto360_client *client,
+                                      const char *name,
+                                      const char *ids_json,
+                                      const char *key,
+                                      const char *user_name,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Starts reading module records with all their sub-table rows (`/expand`). Each
+ * exto360_pager_next() gives ONE record: the document with `"subTableData": {"<tableID>":
+ * {"total", "rows": [...]}}`, every row read (page by page, the record held once).
+ * @param args_json `{"recordIds", "page", "pageSize" (≤ 100), "fields", "subTableFields",
+ *   "subTablePageSize" (≤ 100), "query"}` (any subset; NULL = every record).
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_modules_expand(const exto360_client *client,
+                                      const char *name,
+                                      const char *args_json,
+                                      exto360_pager **out,
+                                      exto360_error **err);
+
+/**
+ * One page of the rows of a record's sub-table.
+ * @param args_json `{"moduleName", "recordId"` (required)`, "page", "pageSize"}`.
+ * @param out_json receives `{"rows": [...], "total", "page", "pageSize", "totalPages"}`; free
+ *   with exto360_string_free().
+ */
+exto360_status exto360_sub_table_list(const exto360_client *client,
+                                      const char *table_id,
+                                      const char *args_json,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Starts iterating every row of a record's sub-table (args as exto360_sub_table_list).
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_sub_table_iter(const exto360_client *client,
+                                      const char *table_id,
+                                      const char *args_json,
+                                      exto360_pager **out,
+                                      exto360_error **err);
+
+/**
+ * Deletes rows of a record's sub-table by `recordNumber`, 1000 per request.
+ * @param record_numbers_json a JSON array of strings.
+ * @param out_json receives `{"deletedCount"}`; free with exto360_string_free().
+ */
+exto360_status exto360_sub_table_delete(const exto360_client *client,
+                                        const char *table_id,
+                                        const char *record_numbers_json,
+                                        const char *module_name,
+                                        const char *record_id,
                                         char **out_json,
                                         exto360_error **err);
 
 /**
- * Replaces the fault rules (a JSON array, e.g. `[{"kind": "status", "status": 503, "times": 1}]`).
+ * One page of a hierarchy master's rows (with `sys_rowID`, `sys_parentRowID`, `sys_path`).
+ * @param args_json `{"page", "pageSize"}` or NULL.
+ * @param out_json receives the page; free with exto360_string_free().
  */
-exto360_status exto360_emulator_set_faults(const exto360_emulator *emu,
-                                           const char *faults_json,
+exto360_status exto360_hierarchy_list(const exto360_client *client,
+                                      const char *name,
+                                      const char *args_json,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Starts iterating every row of a hierarchy master. `args_json`: `{"pageSize"}` or NULL.
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_hierarchy_iter(const exto360_client *client,
+                                      const char *name,
+                                      const char *args_json,
+                                      exto360_pager **out,
+                                      exto360_error **err);
+
+/**
+ * Creates hierarchy rows (a JSON array of objects, optionally with `sys_rowID` and
+ * `sys_parentRowID`), 1000 per request, one request after another.
+ * @param out_json receives `{"insertedIds", "insertedCount", "updatedCount"}`; free with
+ *   exto360_string_free().
+ */
+exto360_status exto360_hierarchy_create(const exto360_client *client,
+                                        const char *name,
+                                        const char *rows_json,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * Updates hierarchy rows named by `sys_rowID` (a new `sys_parentRowID` moves the row).
+ * @param out_json receives the merged result; free with exto360_string_free().
+ */
+exto360_status exto360_hierarchy_update(const exto360_client *client,
+                                        const char *name,
+                                        const char *rows_json,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * One page of the v2 workflow list (the client must be scoped to a project).
+ * @param args_json `{"page", "pageSize" (≤ 100), "recordNumber", "status", "responsibleUser",
+ *   "responsibleGroup", "filter"}` (a string in the v2 DSL, or a filter object); NULL = page 1.
+ * @param out_json receives the page; free with exto360_string_free().
+ */
+exto360_status exto360_workflow_list(const exto360_client *client,
+                                     const char *module,
+                                     const char *args_json,
+                                     char **out_json,
+                                     exto360_error **err);
+
+/**
+ * Starts iterating the v2 workflow list (args as exto360_workflow_list).
+ * @param out receives the pager; free it with exto360_pager_free().
+ */
+exto360_status exto360_workflow_iter(const exto360_client *client,
+                                     const char *module,
+                                     const char *args_json,
+                                     exto360_pager **out,
+                                     exto360_error **err);
+
+/**
+ * The workflow step history of one record.
+ * @param out_json receives the API's answer; free with exto360_string_free().
+ */
+exto360_status exto360_workflow_history(const exto360_client *client,
+                                        const char *module,
+                                        const char *record_number,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * Takes a v2 workflow action on one record. Not retried after a 5xx unless `retryWrites`.
+ * @param step "create", "submit", "return", "reopen" or "revision".
+ * @param record_id the record's `_id` or `recordNumber`.
+ * @param args_json `{"userName" (required), "actionName" (required except for revision),
+ *   "spaceName" (required in a project scope), "assignee": {"users", "groups"}, "comment":
+ *   {"text", "isPrivate"}}`.
+ * @param out_json receives the API's answer; free with exto360_string_free().
+ */
+exto360_status exto360_workflow_transition(const exto360_client *client,
+                                           const char *module,
+                                           const char *step,
+                                           const char *record_id,
+                                           const char *args_json,
+                                           char **out_json,
                                            exto360_error **err);
-
-/**
- * Back to the dataset; clears the journal and faults.
- */
-exto360_status exto360_emulator_reset(const exto360_emulator *emu, exto360_error **err);
-
-/**
- * Stops and frees an emulator. NULL is ignored.
- */
-void exto360_emulator_free(exto360_emulator *emu);
 
 #ifdef __cplusplus
 }  // extern "C"

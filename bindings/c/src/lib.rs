@@ -7,187 +7,107 @@
 // Every pointer is checked before use; the safety contract of each function is in its docs.
 #![allow(clippy::missing_safety_doc)]
 
-use std::ffi::{CStr, CString, c_char, c_int};
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, OnceLock};
+mod arrow;
+
+use std::ffi::{CString, c_char, c_int};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use exto360::json;
+use exto360_c_common::*;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
-/// Outcome of every call. `EXTO360_OK` is 0; the others name the error's kind.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum exto360_status {
-    EXTO360_OK = 0,
-    /// A NULL pointer, invalid UTF-8 or JSON, or an argument the API cannot take; nothing sent.
-    EXTO360_INVALID_ARGUMENT = 1,
-    /// HTTP 400/405/413/414/422.
-    EXTO360_BAD_REQUEST = 2,
-    /// HTTP 401.
-    EXTO360_UNAUTHORIZED = 3,
-    /// HTTP 403.
-    EXTO360_FORBIDDEN = 4,
-    /// HTTP 404, or the 500 "X not Found." the API answers for unknown masters/modules.
-    EXTO360_NOT_FOUND = 5,
-    /// HTTP 429 after every retry.
-    EXTO360_RATE_LIMITED = 6,
-    /// HTTP 5xx.
-    EXTO360_SERVER = 7,
-    /// No answer within the timeout.
-    EXTO360_TIMEOUT = 8,
-    /// The connection failed or broke.
-    EXTO360_CONNECTION = 9,
-    /// The server's answer could not be read.
-    EXTO360_INVALID_RESPONSE = 10,
-    /// A bug in the library (reported, never a crash).
-    EXTO360_INTERNAL = 11,
-}
-
-use exto360_status::*;
-
-fn status_of(kind: exto360::ErrorKind) -> exto360_status {
-    use exto360::ErrorKind as K;
-    match kind {
-        K::InvalidInput => EXTO360_INVALID_ARGUMENT,
-        K::BadRequest => EXTO360_BAD_REQUEST,
-        K::Unauthorized => EXTO360_UNAUTHORIZED,
-        K::Forbidden => EXTO360_FORBIDDEN,
-        K::NotFound => EXTO360_NOT_FOUND,
-        K::RateLimited => EXTO360_RATE_LIMITED,
-        K::Server => EXTO360_SERVER,
-        K::Timeout => EXTO360_TIMEOUT,
-        K::Connection => EXTO360_CONNECTION,
-        K::InvalidResponse => EXTO360_INVALID_RESPONSE,
-        _ => EXTO360_INTERNAL,
-    }
-}
-
-/// An error: kind, HTTP status, message, server summary and details, and its JSON form.
-pub struct exto360_error {
-    status: exto360_status,
-    code: CString,
-    http: c_int,
-    message: CString,
-    summary: Option<CString>,
-    details: Vec<CString>,
-    json: CString,
-}
-
-fn c_string(s: &str) -> CString {
-    CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
-}
-
-impl exto360_error {
-    fn from_core(e: &exto360::Error) -> exto360_error {
-        exto360_error {
-            status: status_of(e.kind()),
-            code: c_string(e.kind().as_str()),
-            http: e.status().map_or(0, c_int::from),
-            message: c_string(&e.to_string()),
-            summary: e.summary().map(c_string),
-            details: e.details().iter().map(|d| c_string(d)).collect(),
-            json: c_string(&json::error_json(e).to_string()),
+/// The runtime every call waits on, one per process: a child of `fork()` builds its own, since
+/// the parent's worker threads do not exist in it.
+fn runtime() -> Result<Arc<tokio::runtime::Runtime>, Fail> {
+    static RT: Mutex<Option<(u32, Arc<tokio::runtime::Runtime>)>> = Mutex::new(None);
+    let mut slot = RT.lock().unwrap_or_else(|e| e.into_inner());
+    match slot.take() {
+        Some((p, rt)) if p == pid() => {
+            *slot = Some((p, rt.clone()));
+            return Ok(rt);
         }
+        Some(inherited) => orphan(inherited),
+        None => {}
     }
-    fn internal(msg: &str) -> exto360_error {
-        let v = json!({"kind": "internal", "message": msg});
-        exto360_error {
-            status: EXTO360_INTERNAL,
-            code: c_string("internal"),
-            http: 0,
-            message: c_string(msg),
-            summary: None,
-            details: vec![],
-            json: c_string(&v.to_string()),
-        }
-    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("exto360")
+        .enable_all()
+        .build()
+        .map_err(|e| invalid(format!("cannot start the library's runtime: {e}")))?;
+    let rt = Arc::new(rt);
+    *slot = Some((pid(), rt.clone()));
+    Ok(rt)
 }
 
-type Fail = exto360::Error;
-
-fn invalid(msg: impl Into<String>) -> Fail {
-    exto360::Error::invalid_input(msg)
+/// Which project a client made by exto360_client_with_project is scoped to.
+#[derive(Clone)]
+enum Scope {
+    /// As its config says.
+    Config,
+    Project(String),
+    Tenant,
 }
 
-/// Runs `f`, catching panics, and reports a failure through `err`.
-fn guard(err: *mut *mut exto360_error, f: impl FnOnce() -> Result<(), Fail>) -> exto360_status {
-    let (status, e) = match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => return EXTO360_OK,
-        Ok(Err(fail)) => {
-            let e = exto360_error::from_core(&fail);
-            (e.status, e)
-        }
-        Err(panic) => {
-            let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-            (EXTO360_INTERNAL, exto360_error::internal(&format!("internal error: {msg}")))
-        }
-    };
-    if !err.is_null() {
-        // SAFETY: `err` is non-NULL and, per the contract, points to writable storage.
-        unsafe { *err = Box::into_raw(Box::new(e)) };
-    }
-    status
-}
-
-fn runtime() -> Result<&'static tokio::runtime::Runtime, Fail> {
-    static RT: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("exto360").enable_all().build().map_err(|e| e.to_string())
-    })
-    .as_ref()
-    .map_err(|e| invalid(format!("cannot start the library's runtime: {e}")))
-}
-
-/// A required string argument.
-fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str, Fail> {
-    if p.is_null() {
-        return Err(invalid(format!("{what} must not be NULL")));
-    }
-    // SAFETY: non-NULL and, per the contract, a NUL-terminated string alive for this call.
-    unsafe { CStr::from_ptr(p) }.to_str().map_err(|_| invalid(format!("{what} is not valid UTF-8")))
-}
-
-/// An optional string argument (NULL = absent).
-fn opt_text<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>, Fail> {
-    if p.is_null() { Ok(None) } else { text(p, what).map(Some) }
-}
-
-/// A JSON argument; NULL means `default`.
-fn json_arg(p: *const c_char, what: &str, default: Value) -> Result<Value, Fail> {
-    match opt_text(p, what)? {
-        None => Ok(default),
-        Some(s) => serde_json::from_str(s).map_err(|e| invalid(format!("{what} is not valid JSON: {e}"))),
-    }
-}
-
-fn check_out<T>(out: *mut *mut T, what: &str) -> Result<(), Fail> {
-    if out.is_null() { Err(invalid(format!("{what} must not be NULL"))) } else { Ok(()) }
-}
-
-/// Stores a string the caller frees with `exto360_string_free`.
-fn put_string(out: *mut *mut c_char, s: String) {
-    // SAFETY: checked non-NULL by the caller of this helper.
-    unsafe { *out = c_string(&s).into_raw() };
-}
-
-/// An opaque client. Safe to share between threads.
+/// An opaque client. Safe to share between threads, and usable in a child of `fork()`: there
+/// it is rebuilt from its config (the parent's connections are not the child's).
 pub struct exto360_client {
-    client: exto360::Client,
+    config: Value,
+    scope: Scope,
+    /// The core client and the process it was built in.
+    state: Mutex<Option<(u32, exto360::Client)>>,
 }
 
-fn client_ref<'a>(c: *const exto360_client) -> Result<&'a exto360::Client, Fail> {
-    if c.is_null() {
-        return Err(invalid("client must not be NULL"));
+impl exto360_client {
+    fn new(config: Value, scope: Scope, client: exto360::Client) -> exto360_client {
+        exto360_client { config, scope, state: Mutex::new(Some((pid(), client))) }
     }
-    // SAFETY: non-NULL and, per the contract, a live client from exto360_client_new.
-    Ok(unsafe { &(*c).client })
+
+    /// The core client of this process.
+    fn get(&self) -> Result<exto360::Client, Fail> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((p, c)) = st.as_ref()
+            && *p == pid()
+        {
+            return Ok(c.clone());
+        }
+        let fresh = scoped(json::client_from_json(&self.config)?, &self.scope)?;
+        if let Some(inherited) = st.replace((pid(), fresh.clone())) {
+            orphan(inherited);
+        }
+        Ok(fresh)
+    }
+}
+
+impl Drop for exto360_client {
+    fn drop(&mut self) {
+        if let Some(st) = self.state.get_mut().unwrap_or_else(|e| e.into_inner()).take()
+            && st.0 != pid()
+        {
+            // Inherited: dropping its connection pool would touch the parent's runtime.
+            orphan(st);
+        }
+    }
+}
+
+fn scoped(c: exto360::Client, scope: &Scope) -> Result<exto360::Client, Fail> {
+    match scope {
+        Scope::Config => Ok(c),
+        Scope::Project(p) => c.with_project(p.as_str()),
+        Scope::Tenant => Ok(c.without_project()),
+    }
+}
+
+fn client_ref<'a>(c: *const exto360_client) -> Result<&'a exto360_client, Fail> {
+    // SAFETY: NULL is handled; otherwise, per the contract, a live client from exto360_client_new.
+    unsafe { c.as_ref() }.ok_or_else(|| invalid("client must not be NULL"))
 }
 
 /// Runs operation `op` with `args` and stores its JSON answer in `*out_json`.
 fn run(client: *const exto360_client, op: &str, args: Value, out_json: *mut *mut c_char) -> Result<(), Fail> {
     check_out(out_json, "out_json")?;
-    let client = client_ref(client)?.clone();
+    let client = client_ref(client)?.get()?;
     let text = runtime()?.block_on(async move { json::call(&client, op, &args).await })?;
     put_string(out_json, text);
     Ok(())
@@ -291,8 +211,13 @@ pub unsafe extern "C" fn exto360_error_details_json(err: *const exto360_error) -
 // -------------------------------------------------------------------------------- clients
 
 /// Creates a client from a JSON config: `{"token", "baseUrl", "projectId", "tenantId",
-/// "workspaceId", "timeout" (seconds), "maxRetries", "retryWrites", "rateLimit" (requests/s or
-/// null)}`. Unset keys come from the EXTO360_* environment; NULL means `{}`.
+/// "workspaceId", "timeout", "connectTimeout" (seconds, at most 86400), "maxRetries" (at most
+/// 100), "initialBackoff", "maxBackoff", "maxRetryWait" (seconds, at most 3600), "retryWrites",
+/// "rateLimit" (requests/s, 0.001 to 10000, or null), "rateLimitStore" ("redis://…": one limit
+/// for every process on the token), "rateLimitNamespace", "rateLimitFallback" ("local" or
+/// "fail"), "rateLimitWorkers", "bulkConcurrency", "prefetchPages", "userAgent",
+/// "allowInsecureHttp"}`. Unset keys come from the EXTO360_* environment; NULL means `{}`. A
+/// value out of range or an unknown key is EXTO360_INVALID_ARGUMENT.
 /// @param out receives the client; free it with exto360_client_free().
 /// @param err receives an error on failure (free with exto360_error_free()); may be NULL.
 #[unsafe(no_mangle)]
@@ -305,7 +230,7 @@ pub unsafe extern "C" fn exto360_client_new(config_json: *const c_char, out: *mu
         }
         let client = json::client_from_json(&cfg)?;
         // SAFETY: checked non-NULL above.
-        unsafe { *out = Box::into_raw(Box::new(exto360_client { client })) };
+        unsafe { *out = Box::into_raw(Box::new(exto360_client::new(cfg, Scope::Config, client))) };
         Ok(())
     })
 }
@@ -326,12 +251,13 @@ pub unsafe extern "C" fn exto360_client_with_project(client: *const exto360_clie
     guard(err, || {
         check_out(out, "out")?;
         let base = client_ref(client)?;
-        let c = match opt_text(project_id, "project_id")? {
-            Some(p) => base.with_project(p)?,
-            None => base.without_project(),
+        let scope = match opt_text(project_id, "project_id")? {
+            Some(p) => Scope::Project(p.to_string()),
+            None => Scope::Tenant,
         };
+        let c = scoped(base.get()?, &scope)?;
         // SAFETY: checked non-NULL above.
-        unsafe { *out = Box::into_raw(Box::new(exto360_client { client: c })) };
+        unsafe { *out = Box::into_raw(Box::new(exto360_client::new(base.config.clone(), scope, c))) };
         Ok(())
     })
 }
@@ -398,7 +324,7 @@ pub unsafe extern "C" fn exto360_modules_list(client: *const exto360_client, nam
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_masters_upsert(client: *const exto360_client, name: *const c_char, records_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let records = json_arg(records_json, "records_json", Value::Null)?;
+        let records = req_json(records_json, "records_json")?;
         run(client, "masters.upsert", json!({ "name": text(name, "name")?, "records": records }), out_json)
     })
 }
@@ -407,7 +333,7 @@ pub unsafe extern "C" fn exto360_masters_upsert(client: *const exto360_client, n
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_modules_upsert(client: *const exto360_client, name: *const c_char, records_json: *const c_char, user_name: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let records = json_arg(records_json, "records_json", Value::Null)?;
+        let records = req_json(records_json, "records_json")?;
         run(client, "modules.upsert", json!({ "name": text(name, "name")?, "records": records, "userName": text(user_name, "user_name")? }), out_json)
     })
 }
@@ -418,7 +344,7 @@ pub unsafe extern "C" fn exto360_modules_upsert(client: *const exto360_client, n
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_sub_table_upsert(client: *const exto360_client, table_id: *const c_char, rows_json: *const c_char, module_name: *const c_char, record_id: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let rows = json_arg(rows_json, "rows_json", Value::Null)?;
+        let rows = req_json(rows_json, "rows_json")?;
         let args = json!({ "tableId": text(table_id, "table_id")?, "rows": rows, "moduleName": text(module_name, "module_name")?, "recordId": text(record_id, "record_id")? });
         run(client, "subTable.upsert", args, out_json)
     })
@@ -431,7 +357,7 @@ pub unsafe extern "C" fn exto360_sub_table_upsert(client: *const exto360_client,
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_workflow_act(client: *const exto360_client, module: *const c_char, record_ids_json: *const c_char, args_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let ids = json_arg(record_ids_json, "record_ids_json", Value::Null)?;
+        let ids = req_json(record_ids_json, "record_ids_json")?;
         let args = with(json_arg(args_json, "args_json", json!({}))?, json!({ "module": text(module, "module")?, "recordIds": ids }))?;
         run(client, "workflow.act", args, out_json)
     })
@@ -444,7 +370,7 @@ pub unsafe extern "C" fn exto360_workflow_act(client: *const exto360_client, mod
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_grant_access(client: *const exto360_client, grant_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let grant = json_arg(grant_json, "grant_json", Value::Null)?;
+        let grant = req_json(grant_json, "grant_json")?;
         run(client, "users.grantAccess", json!({ "grant": grant }), out_json)
     })
 }
@@ -476,24 +402,24 @@ pub unsafe extern "C" fn exto360_users_groups(client: *const exto360_client, onl
 ///   free with exto360_string_free().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_activate(client: *const exto360_client, usernames_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || run(client, "users.activate", json!({ "usernames": json_arg(usernames_json, "usernames_json", Value::Null)? }), out_json))
+    guard(err, || run(client, "users.activate", json!({ "usernames": req_json(usernames_json, "usernames_json")? }), out_json))
 }
 
 /// Deactivates any number of users; see exto360_users_activate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_deactivate(client: *const exto360_client, usernames_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || run(client, "users.deactivate", json!({ "usernames": json_arg(usernames_json, "usernames_json", Value::Null)? }), out_json))
+    guard(err, || run(client, "users.deactivate", json!({ "usernames": req_json(usernames_json, "usernames_json")? }), out_json))
 }
 
-/// Removes a user from projects and groups (JSON arrays, ≤ 100 each; `groups_json` may be NULL).
+/// Removes a user from projects and groups (JSON arrays, ≤ 100 each; `"[]"` for no groups).
 /// @param out_json receives `{"status": "success"}`; free with exto360_string_free().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_remove_access(client: *const exto360_client, username: *const c_char, projects_json: *const c_char, groups_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
         let args = json!({
             "username": text(username, "username")?,
-            "projects": json_arg(projects_json, "projects_json", Value::Null)?,
-            "groups": json_arg(groups_json, "groups_json", json!([]))?,
+            "projects": req_json(projects_json, "projects_json")?,
+            "groups": req_json(groups_json, "groups_json")?,
         });
         run(client, "users.removeAccess", args, out_json)
     })
@@ -504,7 +430,7 @@ pub unsafe extern "C" fn exto360_users_remove_access(client: *const exto360_clie
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn exto360_users_remove_project_access(client: *const exto360_client, username: *const c_char, project_ids_json: *const c_char, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
-        let args = json!({ "username": text(username, "username")?, "projectIds": json_arg(project_ids_json, "project_ids_json", Value::Null)? });
+        let args = json!({ "username": text(username, "username")?, "projectIds": req_json(project_ids_json, "project_ids_json")? });
         run(client, "users.removeProjectAccess", args, out_json)
     })
 }
@@ -517,7 +443,7 @@ pub unsafe extern "C" fn exto360_users_remove_project_access(client: *const exto
 pub unsafe extern "C" fn exto360_filter_render(filter_json: *const c_char, out: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
     guard(err, || {
         check_out(out, "out")?;
-        let spec = json_arg(filter_json, "filter_json", Value::Null)?;
+        let spec = req_json(filter_json, "filter_json")?;
         put_string(out, json::filter_from_json(&spec).render()?);
         Ok(())
     })
@@ -528,15 +454,26 @@ pub unsafe extern "C" fn exto360_filter_render(filter_json: *const c_char, out: 
 /// An iteration over every page of a list, fetched one page ahead in the background. Use it
 /// from one thread at a time.
 pub struct exto360_pager {
+    /// The process that started it: its background fetching runs there only.
+    pid: u32,
     pages: Mutex<Option<json::PageTexts>>,
+}
+
+impl Drop for exto360_pager {
+    fn drop(&mut self) {
+        if self.pid != pid() {
+            // Inherited from before a fork(): aborting its task would touch the parent's runtime.
+            orphan(self.pages.get_mut().unwrap_or_else(|e| e.into_inner()).take());
+        }
+    }
 }
 
 fn start_pager(client: *const exto360_client, op: &str, args: Value, out: *mut *mut exto360_pager) -> Result<(), Fail> {
     check_out(out, "out")?;
-    let client = client_ref(client)?;
-    let pages = json::pages(client, op, &args)?;
+    let client = client_ref(client)?.get()?;
+    let pages = json::pages(&client, op, &args)?;
     // SAFETY: checked non-NULL above.
-    unsafe { *out = Box::into_raw(Box::new(exto360_pager { pages: Mutex::new(Some(pages)) })) };
+    unsafe { *out = Box::into_raw(Box::new(exto360_pager { pid: pid(), pages: Mutex::new(Some(pages)) })) };
     Ok(())
 }
 
@@ -569,6 +506,9 @@ pub unsafe extern "C" fn exto360_pager_next(pager: *mut exto360_pager, page_json
         check_out(page_json, "page_json")?;
         // SAFETY: NULL is handled; otherwise, per the contract, a live pager.
         let pager = unsafe { pager.as_ref() }.ok_or_else(|| invalid("pager must not be NULL"))?;
+        if pager.pid != pid() {
+            return Err(invalid("this pager was started before fork(): start a new one in this process"));
+        }
         let mut slot = pager.pages.lock().unwrap_or_else(|e| e.into_inner());
         // SAFETY: checked non-NULL above.
         unsafe { *page_json = std::ptr::null_mut() };
@@ -595,98 +535,7 @@ pub unsafe extern "C" fn exto360_pager_free(pager: *mut exto360_pager) {
     }
 }
 
-// ------------------------------------------------------------------------------- emulator
+// ---------------------------------------------------------------------- current edition
 
-/// An in-process emulator of the Data API, for tests of your own code.
-pub struct exto360_emulator {
-    emu: emulator::Emulator,
-    url: CString,
-    token: CString,
-}
-
-/// Starts an emulator on 127.0.0.1 (a free port). `options_json`: `{"dataset": {...},
-/// "settings": {"rateLimit": 3, ...}, "token": "..."}` or NULL (demo dataset, no rate limit).
-/// @param out receives the emulator; stop and free it with exto360_emulator_free().
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_start(options_json: *const c_char, out: *mut *mut exto360_emulator, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || {
-        use emulator::{Dataset, Emulator, Settings};
-        check_out(out, "out")?;
-        let opts = json_arg(options_json, "options_json", json!({}))?;
-        let data = match opts.get("dataset") {
-            Some(d) if !d.is_null() => serde_json::from_value::<Dataset>(d.clone()).map_err(|e| invalid(format!("invalid dataset: {e}")))?,
-            _ => Dataset::demo(),
-        };
-        let mut settings = serde_json::to_value(Settings { rate_limit: None, ..Default::default() }).unwrap_or_default();
-        if let Some(Value::Object(s)) = opts.get("settings") {
-            for (k, v) in s {
-                settings[k] = v.clone();
-            }
-        }
-        let settings: Settings = serde_json::from_value(settings).map_err(|e| invalid(format!("invalid settings: {e}")))?;
-        let mut b = Emulator::builder().dataset(data).settings(settings);
-        if let Some(t) = opts.get("token").and_then(Value::as_str) {
-            b = b.token(t);
-        }
-        let emu = b.spawn().map_err(|e| invalid(format!("cannot start the emulator: {e}")))?;
-        let (url, token) = (c_string(&emu.url()), c_string(&emu.token()));
-        // SAFETY: checked non-NULL above.
-        unsafe { *out = Box::into_raw(Box::new(exto360_emulator { emu, url, token })) };
-        Ok(())
-    })
-}
-
-/// The emulator's base URL. Borrowed: valid until the emulator is freed. NULL for NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_url(emu: *const exto360_emulator) -> *const c_char {
-    // SAFETY: NULL is handled; otherwise a live emulator.
-    unsafe { emu.as_ref() }.map_or(std::ptr::null(), |e| e.url.as_ptr())
-}
-
-/// The emulator's token. Borrowed: valid until the emulator is freed. NULL for NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_token(emu: *const exto360_emulator) -> *const c_char {
-    // SAFETY: NULL is handled; otherwise a live emulator.
-    unsafe { emu.as_ref() }.map_or(std::ptr::null(), |e| e.token.as_ptr())
-}
-
-fn emu_ref<'a>(emu: *const exto360_emulator) -> Result<&'a emulator::Emulator, Fail> {
-    // SAFETY: NULL is handled; otherwise a live emulator.
-    unsafe { emu.as_ref() }.map(|e| &e.emu).ok_or_else(|| invalid("emulator must not be NULL"))
-}
-
-/// The request journal as a JSON array (method, path, params, headers with the token masked,
-/// body, status). @param out_json free with exto360_string_free().
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_journal(emu: *const exto360_emulator, out_json: *mut *mut c_char, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || {
-        check_out(out_json, "out_json")?;
-        put_string(out_json, Value::Array(emu_ref(emu)?.journal()).to_string());
-        Ok(())
-    })
-}
-
-/// Replaces the fault rules (a JSON array, e.g. `[{"kind": "status", "status": 503, "times": 1}]`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_set_faults(emu: *const exto360_emulator, faults_json: *const c_char, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || {
-        let faults = serde_json::from_value(json_arg(faults_json, "faults_json", json!([]))?).map_err(|e| invalid(format!("invalid fault: {e}")))?;
-        emu_ref(emu)?.set_faults(faults).map_err(invalid)
-    })
-}
-
-/// Back to the dataset; clears the journal and faults.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_reset(emu: *const exto360_emulator, err: *mut *mut exto360_error) -> exto360_status {
-    guard(err, || emu_ref(emu)?.reset().map_err(invalid))
-}
-
-/// Stops and frees an emulator. NULL is ignored.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn exto360_emulator_free(emu: *mut exto360_emulator) {
-    if !emu.is_null() {
-        // SAFETY: per the contract, `emu` came from this library and is freed once.
-        let e = unsafe { Box::from_raw(emu) };
-        e.emu.stop();
-    }
-}
+mod edition;
+pub use edition::*;

@@ -84,6 +84,7 @@ static exto360_status collect(exto360_pager *pager, const char *list_key, int us
         cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(p, "rows")) {
             const cJSON *src = user ? cJSON_GetObjectItemCaseSensitive(row, "user") : row;
             const char *v = field_str(src, user ? "userName" : "_id");
+            if (!v && !user) v = field_str(src, "recordNumber"); /* v2 workflow rows have no _id */
             cJSON_AddItemToArray(items, cJSON_CreateString(v ? v : ""));
             count++;
         }
@@ -101,6 +102,69 @@ static exto360_status collect(exto360_pager *pager, const char *list_key, int us
         cJSON_Delete(items);
     }
     return st;
+}
+
+/* Collects every expanded record of a pager into {count, records: [...]}. */
+static exto360_status collect_records(exto360_pager *pager, char **out, exto360_error **err) {
+    cJSON *records = cJSON_CreateArray();
+    char *rec = NULL;
+    exto360_status st;
+    while ((st = exto360_pager_next(pager, &rec, err)) == EXTO360_OK && rec) {
+        cJSON_AddItemToArray(records, cJSON_Parse(rec));
+        exto360_string_free(rec);
+    }
+    exto360_pager_free(pager);
+    if (st == EXTO360_OK) {
+        cJSON *res = cJSON_CreateObject();
+        cJSON_AddNumberToObject(res, "count", cJSON_GetArraySize(records));
+        cJSON_AddItemToObject(res, "records", records);
+        *out = print(res);
+        cJSON_Delete(res);
+    } else {
+        cJSON_Delete(records);
+    }
+    return st;
+}
+
+/* The operations of the current edition (updates, deletes, expand, sub-table reads, hierarchy
+ * masters, workflow v2, build info); returns -1 when `op` is not one of them. */
+static int run_edition(exto360_client *c, const char *op, const cJSON *a, const char *args, char **out, int *mine, exto360_error **err, char **j1) {
+    const char *name = field_str(a, "name");
+    exto360_pager *pager = NULL;
+    exto360_status st;
+    if (!strcmp(op, "build.info")) st = exto360_build_info(c, out, err);
+    else if (!strcmp(op, "masters.update")) st = exto360_masters_update(c, name, *j1 = field_json(a, "records"), field_str(a, "key"), out, err);
+    else if (!strcmp(op, "masters.delete")) st = exto360_masters_delete(c, name, *j1 = field_json(a, "ids"), field_str(a, "key"), field_str(a, "userName"), out, err);
+    else if (!strcmp(op, "modules.update")) st = exto360_modules_update(c, name, *j1 = field_json(a, "records"), field_str(a, "key"), field_str(a, "userName"), out, err);
+    else if (!strcmp(op, "modules.delete")) st = exto360_modules_delete(c, name, *j1 = field_json(a, "ids"), field_str(a, "key"), field_str(a, "userName"), out, err);
+    else if (!strcmp(op, "modules.expand")) {
+        st = exto360_modules_expand(c, name, args, &pager, err);
+        if (st == EXTO360_OK) st = collect_records(pager, out, err);
+        *mine = 1;
+    } else if (!strcmp(op, "subTable.list")) st = exto360_sub_table_list(c, field_str(a, "tableId"), args, out, err);
+    else if (!strcmp(op, "subTable.iter")) {
+        st = exto360_sub_table_iter(c, field_str(a, "tableId"), args, &pager, err);
+        if (st == EXTO360_OK) st = collect(pager, "ids", 0, out, err);
+        *mine = 1;
+    } else if (!strcmp(op, "subTable.delete"))
+        st = exto360_sub_table_delete(c, field_str(a, "tableId"), *j1 = field_json(a, "recordNumbers"), field_str(a, "moduleName"), field_str(a, "recordId"), out, err);
+    else if (!strcmp(op, "hierarchy.list")) st = exto360_hierarchy_list(c, name, args, out, err);
+    else if (!strcmp(op, "hierarchy.iter")) {
+        st = exto360_hierarchy_iter(c, name, args, &pager, err);
+        if (st == EXTO360_OK) st = collect(pager, "ids", 0, out, err);
+        *mine = 1;
+    } else if (!strcmp(op, "hierarchy.create")) st = exto360_hierarchy_create(c, name, *j1 = field_json(a, "rows"), out, err);
+    else if (!strcmp(op, "hierarchy.update")) st = exto360_hierarchy_update(c, name, *j1 = field_json(a, "rows"), out, err);
+    else if (!strcmp(op, "workflow.list")) st = exto360_workflow_list(c, field_str(a, "module"), args, out, err);
+    else if (!strcmp(op, "workflow.iter")) {
+        st = exto360_workflow_iter(c, field_str(a, "module"), args, &pager, err);
+        if (st == EXTO360_OK) st = collect(pager, "ids", 0, out, err);
+        *mine = 1;
+    } else if (!strcmp(op, "workflow.history")) st = exto360_workflow_history(c, field_str(a, "module"), field_str(a, "recordNumber"), out, err);
+    else if (!strcmp(op, "workflow.transition"))
+        st = exto360_workflow_transition(c, field_str(a, "module"), field_str(a, "step"), field_str(a, "recordId"), args, out, err);
+    else return -1;
+    return (int)st;
 }
 
 /* `*mine` is set when `*out` was made here (free with free()) rather than by the library. */
@@ -145,7 +209,13 @@ static exto360_status run(exto360_client *c, const char *op, const cJSON *a, cha
         }
     } else if (!strcmp(op, "users.removeAccess")) st = exto360_users_remove_access(c, field_str(a, "username"), j1 = field_json(a, "projects"), j2 = field_json(a, "groups"), out, err);
     else if (!strcmp(op, "users.removeProjectAccess")) st = exto360_users_remove_project_access(c, field_str(a, "username"), j1 = field_json(a, "projectIds"), out, err);
-    else if (!strcmp(op, "filter.render")) {
+    else if (!strcmp(op, "version")) {
+        cJSON *s = cJSON_CreateString(exto360_version()); /* static: not freed */
+        *out = cJSON_PrintUnformatted(s);
+        *mine = 1;
+        cJSON_Delete(s);
+        st = EXTO360_OK;
+    } else if (!strcmp(op, "filter.render")) {
         char *text = NULL;
         st = exto360_filter_render(j3 = field_json(a, "filter"), &text, err);
         if (st == EXTO360_OK) {
@@ -155,6 +225,9 @@ static exto360_status run(exto360_client *c, const char *op, const cJSON *a, cha
             cJSON_Delete(s);
             exto360_string_free(text);
         }
+    } else {
+        int r = run_edition(c, op, a, args, out, mine, err, &j1);
+        if (r >= 0) st = (exto360_status)r;
     }
     free(args); free(j1); free(j2); free(j3);
     return st;

@@ -1,24 +1,7 @@
 /* Tests of the C ABI against the in-process emulator. Plain C11; run under valgrind and ASan. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <pthread.h>
 
-#include "exto360.h"
-
-static int failures = 0;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
-
-static exto360_client *new_client(const exto360_emulator *emu, const char *extra) {
-    char cfg[1024];
-    snprintf(cfg, sizeof cfg, "{\"token\":\"%s\",\"baseUrl\":\"%s\",\"rateLimit\":null%s}", exto360_emulator_token(emu), exto360_emulator_url(emu), extra ? extra : "");
-    exto360_client *c = NULL;
-    exto360_error *err = NULL;
-    exto360_status st = exto360_client_new(cfg, &c, &err);
-    CHECK(st == EXTO360_OK && c != NULL, "client_new: %s", err ? exto360_error_message(err) : "?");
-    exto360_error_free(err);
-    return c;
-}
+#include "check.h"
 
 static void test_list_and_errors(const exto360_emulator *emu) {
     exto360_client *c = new_client(emu, NULL);
@@ -145,7 +128,7 @@ static void test_writes_and_pager(exto360_emulator *emu) {
     exto360_string_free(out); out = NULL;
     CHECK(exto360_users_activate(c, "[\"jane@exto360.com\"]", &out, &err) == EXTO360_OK, "activate");
     exto360_string_free(out); out = NULL;
-    CHECK(exto360_users_remove_access(c, "jane@exto360.com", "[\"p6iDlWb\"]", NULL, &out, &err) == EXTO360_OK, "remove access");
+    CHECK(exto360_users_remove_access(c, "jane@exto360.com", "[\"p6iDlWb\"]", "[]", &out, &err) == EXTO360_OK, "remove access");
     exto360_string_free(out); out = NULL;
     CHECK(exto360_users_remove_project_access(c, "jane@exto360.com", "[\"p6iDlWb\"]", &out, &err) == EXTO360_OK, "remove project access");
     exto360_string_free(out); out = NULL;
@@ -166,6 +149,96 @@ static void test_writes_and_pager(exto360_emulator *emu) {
     CHECK(exto360_masters_list(scoped, "LOCATION", NULL, &out, &err) == EXTO360_OK && strstr(out, "\"total\":3"), "scoped list");
     exto360_string_free(out); out = NULL;
     exto360_client_free(scoped);
+    exto360_client_free(c);
+}
+
+/* Expects EXTO360_INVALID_ARGUMENT with a message naming `what`, and frees the error. */
+static void expect_invalid(exto360_status st, exto360_error *err, const char *what, const char *call) {
+    CHECK(st == EXTO360_INVALID_ARGUMENT, "%s: status %d", call, (int)st);
+    const char *msg = exto360_error_message(err);
+    CHECK(msg && strstr(msg, what), "%s: message '%s' does not name %s", call, msg ? msg : "(null)", what);
+    exto360_error_free(err);
+}
+
+/* Every list (and body) parameter: NULL is refused and nothing is sent. */
+static void test_null_lists(exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_error *err = NULL;
+    exto360_emulator_reset(emu, NULL);
+#define NULL_LIST(call, what) do { err = NULL; out = NULL; exto360_status st_ = (call); expect_invalid(st_, err, what, #call); CHECK(out == NULL, "%s: no output", #call); } while (0)
+    NULL_LIST(exto360_masters_upsert(c, "VENDOR", NULL, &out, &err), "records_json must not be NULL");
+    NULL_LIST(exto360_modules_upsert(c, "CUSTOMMODULE", NULL, "johndoe@exto360.com", &out, &err), "records_json must not be NULL");
+    NULL_LIST(exto360_sub_table_upsert(c, "Signatures", NULL, "CUSTOMMODULE", "000000000000000000000001", &out, &err), "rows_json must not be NULL");
+    NULL_LIST(exto360_workflow_act(c, "CUSTOMMODULE", NULL, "{\"action\":\"Submit\",\"userName\":\"johndoe@exto360.com\"}", &out, &err), "record_ids_json must not be NULL");
+    NULL_LIST(exto360_users_grant_access(c, NULL, &out, &err), "grant_json must not be NULL");
+    NULL_LIST(exto360_users_activate(c, NULL, &out, &err), "usernames_json must not be NULL");
+    NULL_LIST(exto360_users_deactivate(c, NULL, &out, &err), "usernames_json must not be NULL");
+    NULL_LIST(exto360_users_remove_access(c, "johndoe@exto360.com", NULL, "[]", &out, &err), "projects_json must not be NULL");
+    NULL_LIST(exto360_users_remove_access(c, "johndoe@exto360.com", "[\"p6iDlWb\"]", NULL, &out, &err), "groups_json must not be NULL");
+    NULL_LIST(exto360_users_remove_project_access(c, "johndoe@exto360.com", NULL, &out, &err), "project_ids_json must not be NULL");
+    NULL_LIST(exto360_filter_render(NULL, &out, &err), "filter_json must not be NULL");
+    err = NULL;
+    exto360_status st = exto360_emulator_set_faults(emu, NULL, &err);
+    expect_invalid(st, err, "faults_json must not be NULL", "emulator_set_faults");
+#undef NULL_LIST
+    CHECK(journal_empty(emu), "a call with a NULL list sent a request");
+    /* The message says how to pass an empty list, and an empty list is a valid call. */
+    err = NULL;
+    exto360_users_activate(c, NULL, &out, &err);
+    CHECK(strstr(exto360_error_message(err), "pass \"[]\"") != NULL, "hint: %s", exto360_error_message(err));
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_users_activate(c, "[]", &out, &err) == EXTO360_OK, "activate([])");
+    exto360_string_free(out); out = NULL;
+    exto360_client_free(c);
+}
+
+static int one_line(const char *s) { return s && !strchr(s, '\n') && !strchr(s, '\r'); }
+
+/* Error messages stay on one line even when they repeat input with CR/LF. */
+static void test_one_line_messages(exto360_emulator *emu) {
+    exto360_client *c = NULL;
+    exto360_error *err = NULL;
+    CHECK(exto360_client_new("{\"token\":\"t\",\"baseUrl\":\"nope\\r\\nX-Injected: yes\"}", &c, &err) == EXTO360_INVALID_ARGUMENT && c == NULL, "bad base URL");
+    CHECK(one_line(exto360_error_message(err)) && strstr(exto360_error_message(err), "base URL"), "message: [%s]", exto360_error_message(err));
+    exto360_error_free(err); err = NULL;
+
+    c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_emulator_reset(emu, NULL);
+    CHECK(exto360_masters_list(c, "LOCATION", "{\"filter\":{\"field\":\"serial_number\",\"op\":\"gt\\r\\nX-Injected: yes\",\"value\":1}}", &out, &err) == EXTO360_INVALID_ARGUMENT, "bad filter op");
+    CHECK(one_line(exto360_error_message(err)), "message: [%s]", exto360_error_message(err));
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_list(c, "LOCATION", "{\"sort\":\"serial_number\\nX\",\"localTimeZone\":\"Mars/\\r\\nBase\",\"filter\":{\"field\":\"d\",\"type\":\"DATE\",\"op\":\"ge\",\"value\":\"2024-03-01\"}}", &out, &err) != EXTO360_OK, "bad time zone");
+    CHECK(one_line(exto360_error_message(err)), "message: [%s]", exto360_error_message(err));
+    exto360_error_free(err); err = NULL;
+    CHECK(journal_empty(emu), "refused calls sent a request");
+    exto360_client_free(c);
+}
+
+/* Ids and names with surrounding whitespace are refused, never trimmed on the wire. */
+static void test_whitespace_ids(exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, NULL), *scoped = NULL;
+    char *out = NULL;
+    exto360_error *err = NULL;
+    exto360_emulator_reset(emu, NULL);
+#define REFUSED(call) do { err = NULL; exto360_status st_ = (call); CHECK(st_ == EXTO360_INVALID_ARGUMENT, "%s: status %d", #call, (int)st_); CHECK(one_line(exto360_error_message(err)), "%s: message", #call); exto360_error_free(err); exto360_string_free(out); out = NULL; } while (0)
+    REFUSED(exto360_masters_list(c, " LOCATION", NULL, &out, &err));
+    REFUSED(exto360_masters_list(c, "LOCATION ", NULL, &out, &err));
+    REFUSED(exto360_modules_list(c, "CUSTOMMODULE\t", NULL, &out, &err));
+    REFUSED(exto360_users_get(c, " johndoe@exto360.com", &out, &err));
+    REFUSED(exto360_modules_upsert(c, "CUSTOMMODULE", "[{\"ref_no\":\"R-1\"}]", "johndoe@exto360.com ", &out, &err));
+    REFUSED(exto360_client_with_project(c, " Vx6-j2Z", &scoped, &err));
+    CHECK(scoped == NULL, "no scoped client");
+    exto360_client_free(scoped);
+    char cfg[512];
+    snprintf(cfg, sizeof cfg, "{\"token\":\"%s\",\"baseUrl\":\"%s\",\"projectId\":\"Vx6-j2Z \"}", exto360_emulator_token(emu), exto360_emulator_url(emu));
+    exto360_client *c2 = NULL;
+    REFUSED(exto360_client_new(cfg, &c2, &err));
+    CHECK(c2 == NULL, "no client");
+    exto360_client_free(c2);
+#undef REFUSED
+    CHECK(journal_empty(emu), "a name with surrounding whitespace was sent");
     exto360_client_free(c);
 }
 
@@ -190,6 +263,66 @@ static void test_threads(const exto360_emulator *emu) {
     exto360_client_free(c);
 }
 
+/* The current edition: update, delete (the 200 refusal is EXTO360_FORBIDDEN), expand (one
+ * record per pager step), sub-table rows, hierarchy, workflow v2, build info. */
+static void test_current_edition(exto360_emulator *emu) {
+    CHECK(exto360_emulator_reset(emu, NULL) == EXTO360_OK, "reset");
+    exto360_client *c = new_client(emu, NULL);
+    char *out = NULL;
+    exto360_error *err = NULL;
+    CHECK(exto360_build_info(c, &out, &err) == EXTO360_OK && strstr(out, "exto-data-api"), "build info");
+    exto360_string_free(out); out = NULL;
+
+    CHECK(exto360_masters_update(c, "LOCATION", "[{\"refId\":\"nope123\",\"x\":1}]", "refId", &out, &err) == EXTO360_OK && strstr(out, "\"updatedCount\":0"), "update: %s", out ? out : "?");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_masters_update(c, "LOCATION", "[{\"refId\":\"a\",\"_id\":\"b\"}]", "refId", &out, &err) == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "_id"), "_id refused");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_update(c, "LOCATION", "[]", NULL, &out, &err) == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "key"), "NULL key");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_masters_update(c, "LOCATION", "[]", "id", &out, &err) == EXTO360_INVALID_ARGUMENT, "unknown key");
+    exto360_error_free(err); err = NULL;
+
+    exto360_status st = exto360_masters_delete(c, "LOCATION", "[\"x\"]", "refId", "jasonsmith@exto360.com", &out, &err);
+    CHECK(st == EXTO360_FORBIDDEN && exto360_error_status(err) == 200, "success:false is forbidden (%d)", (int)st);
+    CHECK(exto360_error_details_count(err) == 1 && strstr(exto360_error_detail(err, 0), "permission"), "detail");
+    CHECK(strstr(exto360_error_details_json(err), "\"notWritten\":[[0,1]]") != NULL, "report: %s", exto360_error_details_json(err));
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_modules_delete(c, "CUSTOMMODULE", "[\"MOD-2\"]", "recordNumber", "johndoe@exto360.com", &out, &err) == EXTO360_OK && strstr(out, "\"deletedCount\":1"), "module delete");
+    exto360_string_free(out); out = NULL;
+
+    exto360_pager *pager = NULL;
+    CHECK(exto360_modules_expand(c, "CUSTOMMODULE", "{\"pageSize\":1,\"subTablePageSize\":1}", &pager, &err) == EXTO360_OK, "expand");
+    int records = 0, signed_rows = 0;
+    char *rec = NULL;
+    while (exto360_pager_next(pager, &rec, &err) == EXTO360_OK && rec) {
+        records++;
+        CHECK(strstr(rec, "\"subTableData\":{") != NULL, "record %s", rec);
+        if (strstr(rec, "\"SIG-1\"")) signed_rows++;
+        exto360_string_free(rec);
+    }
+    exto360_pager_free(pager);
+    CHECK(records == 2 && signed_rows == 1, "expanded %d records, %d with a signature", records, signed_rows);
+    CHECK(exto360_modules_expand(c, "CUSTOMMODULE", "{\"pageSize\":101}", &pager, &err) == EXTO360_OK, "bad options surface on the first step");
+    CHECK(exto360_pager_next(pager, &rec, &err) == EXTO360_INVALID_ARGUMENT && rec == NULL, "page size 101");
+    exto360_error_free(err); err = NULL;
+    exto360_pager_free(pager);
+
+    CHECK(exto360_sub_table_list(c, "Lines", "{\"moduleName\":\"CUSTOMMODULE\"}", &out, &err) == EXTO360_INVALID_ARGUMENT && strstr(exto360_error_message(err), "recordId"), "recordId required");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_hierarchy_iter(c, "ORG_UNIT", "{\"pageSize\":3}", &pager, &err) == EXTO360_OK, "hierarchy iter");
+    int pages = 0;
+    while (exto360_pager_next(pager, &rec, &err) == EXTO360_OK && rec) { pages++; exto360_string_free(rec); }
+    exto360_pager_free(pager);
+    CHECK(pages == 2, "hierarchy pages %d", pages);
+    CHECK(exto360_workflow_transition(c, "CUSTOMMODULE", NULL, "MOD-1", "{}", &out, &err) == EXTO360_INVALID_ARGUMENT, "NULL step");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_workflow_transition(c, "CUSTOMMODULE", "submit", "MOD-1", "{\"userName\":\"johndoe@exto360.com\",\"actionName\":\"Submit\"}", &out, &err) == EXTO360_OK && strstr(out, "Submitted"), "transition");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_workflow_history(c, "CUSTOMMODULE", "MOD-1", &out, &err) == EXTO360_OK && strstr(out, "\"toStep\":\"Submitted\""), "history");
+    exto360_string_free(out); out = NULL;
+    exto360_client_free(c);
+}
+
 int main(void) {
     exto360_emulator *emu = NULL;
     exto360_error *err = NULL;
@@ -202,14 +335,13 @@ int main(void) {
     test_bad_arguments(emu);
     test_writes_and_pager(emu);
     test_threads(emu);
+    test_current_edition(emu);
     char *journal = NULL;
     CHECK(exto360_emulator_journal(emu, &journal, NULL) == EXTO360_OK && strstr(journal, "Bearer ***") && !strstr(journal, "demo-token"), "journal masks the token");
     exto360_string_free(journal);
+    test_null_lists(emu);
+    test_one_line_messages(emu);
+    test_whitespace_ids(emu);
     exto360_emulator_free(emu);
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("all C checks passed\n");
-    return 0;
+    return report("C API checks");
 }

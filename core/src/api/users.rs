@@ -30,7 +30,7 @@ fn limit(n: usize, what: &str) -> Result<()> {
 /// `GET /user/user-access` answers `[[users]]` (mission copy of the docs), `[users]`, or a
 /// paginated object (§13 C29): all become one page. The shape is read from the first bytes, so
 /// rows can stay raw JSON.
-fn parse_users<T: DeserializeOwned>(body: &[u8], page: u32, size: u32) -> Result<Page<T>> {
+pub(crate) fn parse_users<T: DeserializeOwned>(body: &[u8], page: u32, size: u32) -> Result<Page<T>> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", bound = "T: DeserializeOwned")]
     struct Obj<T> {

@@ -1,4 +1,4 @@
-//! §1: liveness and readiness (public).
+//! §1: liveness and readiness (public), and build info ([V] §1.3, with a token).
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -10,4 +10,12 @@ pub async fn liveness() -> Response {
 
 pub async fn readiness() -> Response {
     super::json(StatusCode::OK, &json!({ "ok": true }))
+}
+
+/// `GET /build/info` ([V] only): the build's metadata. Needs a token like every other call.
+pub async fn build_info() -> Response {
+    super::json(
+        StatusCode::OK,
+        &json!({ "name": "exto-data-api", "version": "1.0.0", "branch": "release/26.5.0", "commit": "a1b2c3d", "date": "2026-09-30T12:00:00.000Z", "emulator": env!("CARGO_PKG_VERSION") }),
+    )
 }

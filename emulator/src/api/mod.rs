@@ -1,10 +1,14 @@
 //! Handlers of the emulated Data API, one module per resource.
 
+pub mod changes;
+pub mod expand;
 pub mod health;
+pub mod hierarchy;
 pub mod records;
 pub mod subtable;
 pub mod users;
 pub mod workflow;
+pub mod workflow_v2;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,6 +17,13 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::Tenant;
+
+/// The items of 1-based page `page` of `size` among `n`: empty past the end, for any page
+/// (a page near `i64::MAX` must not overflow the offset).
+pub fn window(page: usize, size: usize, n: usize) -> std::ops::Range<usize> {
+    let start = page.saturating_sub(1).saturating_mul(size).min(n);
+    start..start.saturating_add(size).min(n)
+}
 
 /// Query parameters, in order; lookups take the last value of a name, as most servers do.
 pub struct Params(Vec<(String, String)>);
@@ -31,6 +42,11 @@ impl Params {
 
     /// `page`/`pageSize` with the documented checks and messages; defaults per endpoint.
     pub fn paging(&self, default_size: usize) -> ApiResult<(usize, usize)> {
+        self.paging_up_to(default_size, 1000)
+    }
+
+    /// [`Params::paging`] for endpoints whose pages hold at most `max` rows (`/expand`, v2).
+    pub fn paging_up_to(&self, default_size: usize, max: usize) -> ApiResult<(usize, usize)> {
         let page = match self.get("page") {
             None => 1,
             Some(v) => v.trim().parse::<i64>().map_err(|_| ApiError::bad_request(format!("Page must be an integer, got '{v}'")))?,
@@ -42,8 +58,8 @@ impl Params {
             None => default_size as i64,
             Some(v) => v.trim().parse::<i64>().map_err(|_| ApiError::bad_request(format!("Page size must be an integer, got '{v}'")))?,
         };
-        if !(1..=1000).contains(&size) {
-            return Err(ApiError::bad_request("Page size must be between 1 and 1000"));
+        if !(1..=max as i64).contains(&size) {
+            return Err(ApiError::bad_request(format!("Page size must be between 1 and {max}")));
         }
         Ok((page as usize, size as usize))
     }
@@ -72,8 +88,15 @@ pub fn json_body(body: &[u8]) -> ApiResult<Value> {
 
 /// A body that must be an array of at most `max` objects (record and sub-table writes).
 pub fn object_rows(body: &[u8], max: usize) -> ApiResult<Vec<Map<String, Value>>> {
-    let Value::Array(items) = json_body(body)? else {
-        return Err(ApiError::bad_request("Request body must be an array of objects"));
+    objects(body, max, false)
+}
+
+/// An array of 1..=max objects, or (with `allow_single`, where the docs allow it) one object.
+pub fn objects(body: &[u8], max: usize, allow_single: bool) -> ApiResult<Vec<Map<String, Value>>> {
+    let items = match json_body(body)? {
+        Value::Array(a) => a,
+        Value::Object(o) if allow_single => vec![Value::Object(o)],
+        other => return Err(ApiError::bad_request(format!("Request body must be an array of objects, got {}", type_name(&other)))),
     };
     if items.is_empty() {
         return Err(ApiError::bad_request("Request body must not be an empty array"));

@@ -1,11 +1,15 @@
-//! §4.1 (and the [V]-only §4.2 list, which tests use to see what was written).
+//! §4.1 write, and the \[V\]-only §4.2 list and §4.3 delete of sub-table rows.
+//!
+//! §13 C21: the \[V\] prose says a write appends rows, the \[V\] spec calls it "create or update".
+//! The emulator does both: a table with unique fields updates the row sharing a value, any
+//! other row is appended; the answer is always `{insertedIds, insertedCount, updatedCount}`.
 
 use std::sync::Arc;
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
 use super::records::{MAX_WRITE, PageBody};
@@ -42,7 +46,10 @@ pub async fn upsert(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>
         .find(&parent, ctx.project.as_deref())
         .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
     let rows = object_rows(&body, MAX_WRITE)?;
-    let table_rows = coll.records[pos].sub_tables.entry(def.id.clone()).or_default();
+    let crate::state::Record { sub_tables, sub_counters, .. } = &mut coll.records[pos];
+    let user: Arc<str> = Arc::from(ctx.user.as_str());
+    let counter = sub_counters.entry(def.id.clone()).or_insert(0);
+    let table_rows = sub_tables.entry(def.id.clone()).or_default();
     let mut out = UpsertOutcome::default();
     // Rows by each unique field's value, so a write of n rows into m is O(n + m), not O(n·m).
     let key = |f: &str, v: &serde_json::Value| format!("{f}\u{0}{v}");
@@ -83,7 +90,9 @@ pub async fn upsert(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>
                 let oid = ids.object_id();
                 out.inserted_ids.push(oid.clone());
                 out.inserted_count += 1;
-                table_rows.push(SubRow { oid, fields: row, created_by: Arc::from(ctx.user.as_str()), created_at: now.clone(), updated_at: now.clone() });
+                *counter += 1;
+                let record_number = format!("{}-{counter}", def.prefix);
+                table_rows.push(SubRow { oid, record_number, fields: row, created_by: user.clone(), created_at: now.clone(), updated_at: now.clone() });
             }
         }
     }
@@ -102,6 +111,39 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
         .find(&parent, ctx.project.as_deref())
         .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
     let all = coll.records[pos].sub_tables.get(&def.id).map(Vec::as_slice).unwrap_or_default();
-    let rows: Vec<&SubRow> = all.iter().skip((page - 1) * size).take(size).collect();
+    let rows: Vec<&SubRow> = all[super::window(page, size, all.len())].iter().collect();
     Ok(json(StatusCode::OK, &PageBody::new(rows, all.len(), page, size)))
+}
+
+/// `DELETE /sub-table/{tableId}?moduleName&recordId`: body `[{"recordNumber": ...}]` (≤ 1000).
+/// Rows that are not there are skipped: deleting twice leaves the same table.
+pub async fn delete(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, Path(table): Path<String>, RawQuery(q): RawQuery, body: Bytes) -> ApiResult<Response> {
+    let params = Params::parse(q.as_deref());
+    let module = params.text("moduleName").ok_or_else(|| ApiError::bad_request("moduleName is required"))?.to_string();
+    let parent = parent_id(&params)?;
+    let items = match super::json_body(&body)? {
+        serde_json::Value::Array(a) if !a.is_empty() => a,
+        _ => return Err(ApiError::bad_request("Request body must be a non-empty array of objects with \"recordNumber\"")),
+    };
+    if items.len() > MAX_WRITE {
+        return Err(ApiError::bad_request(format!("Maximum {MAX_WRITE} records allowed but received {}", items.len())));
+    }
+    let numbers = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v.get("recordNumber") {
+            Some(serde_json::Value::String(n)) if !n.trim().is_empty() => Ok(n.clone()),
+            _ => Err(ApiError::bad_request(format!("Item {i} must be an object with a non-empty \"recordNumber\""))),
+        })
+        .collect::<ApiResult<std::collections::HashSet<String>>>()?;
+    let mut world = s.world_mut();
+    let coll = world.tenants[ctx.tenant].collection_mut(Kind::Module, &module)?;
+    let def = coll.sub_table(&table).cloned().ok_or_else(|| unknown_table(&table, &coll.name))?;
+    let pos = coll
+        .find(&parent, ctx.project.as_deref())
+        .ok_or_else(|| ApiError::bad_request(format!("Record {parent} not found in {}.", coll.name)))?;
+    if let Some(rows) = coll.records[pos].sub_tables.get_mut(&def.id) {
+        rows.retain(|r| !numbers.contains(&r.record_number));
+    }
+    Ok(StatusCode::OK.into_response())
 }

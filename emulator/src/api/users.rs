@@ -63,8 +63,8 @@ fn check_groups(t: &Tenant, groups: &[String]) -> ApiResult<()> {
     Ok(())
 }
 
-/// `POST /user/user-access`. Accepts the [G] body `{user:{...}, projects:[{projectId, groups,
-/// spaces}], groups}` and the [V] body `{username, projects:[ids], groups}` (§13 C30).
+/// `POST /user/user-access`. Accepts the \[G\] body `{user:{...}, projects:[{projectId, groups,
+/// spaces}], groups}` and the \[V\] body `{username, projects:[ids], groups}` (§13 C30).
 pub async fn grant(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, body: Bytes) -> ApiResult<Response> {
     let body = object(&body)?;
     let mut world = s.world_mut();
@@ -176,7 +176,8 @@ pub async fn list(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, 
     let (page, size) = params.paging(1000)?;
     let shape = s.settings().user_list_shape;
     let world = s.world();
-    let users: Vec<Value> = world.tenants[ctx.tenant].users.iter().skip((page - 1) * size).take(size).map(User::to_json).collect();
+    let all = &world.tenants[ctx.tenant].users;
+    let users: Vec<Value> = all[super::window(page, size, all.len())].iter().map(User::to_json).collect();
     Ok(match shape {
         UserListShape::Nested => json(StatusCode::OK, &json!([users])),
         UserListShape::Flat => json(StatusCode::OK, &users),
@@ -192,14 +193,14 @@ pub async fn by_user(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx
     Ok(json(StatusCode::OK, &user.to_json()))
 }
 
-/// `GET /user/groups` — `onlyProjectGroups` ([G]) or `onlyProjectsGroups` ([V]), §13 C31.
+/// `GET /user/groups` — `onlyProjectGroups` (\[G\]) or `onlyProjectsGroups` (\[V\]), §13 C31.
 pub async fn groups(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, RawQuery(q): RawQuery) -> ApiResult<Response> {
     let params = Params::parse(q.as_deref());
     let only_projects = params.flag(&["onlyProjectGroups", "onlyProjectsGroups"])?;
     let (page, size) = params.paging(100)?;
     let world = s.world();
     let t = &world.tenants[ctx.tenant];
-    let window = |n: usize| (page - 1) * size..((page - 1) * size + size).min(n);
+    let window = |n: usize| super::window(page, size, n);
     let projects: Vec<Value> = t
         .projects
         .get(window(t.projects.len()))

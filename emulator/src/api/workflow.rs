@@ -55,7 +55,11 @@ pub async fn act(State(s): State<Arc<Shared>>, Extension(ctx): Extension<Ctx>, P
     let mut out = Vec::with_capacity(plan.len());
     for pos in plan {
         let rec = &mut coll.records[pos];
+        let from = rec.status.clone().unwrap_or_else(|| wf.initial.clone());
         rec.status = pending.get(&pos).cloned();
+        // The v2 history shows v1 actions too.
+        rec.flow.history.push(json!({ "verb": "act", "action": action, "fromStep": from, "toStep": rec.status, "actedBy": user, "actedAt": now }));
+        rec.flow.last_updated_by = Some(user.clone());
         rec.updated_by = Arc::from(user.as_str());
         rec.updated_at = now.clone();
         out.push(json!({ "workflowId": rec.workflow_id, "recordId": rec.oid }));

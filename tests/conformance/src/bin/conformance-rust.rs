@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use exto360::json::{error_json, filter_from_json};
-use exto360::{ActOptions, Client, GrantAccess, ListOptions, Page, Record, Result};
+use exto360::{ActOptions, Client, ExpandOptions, GrantAccess, ListOptions, Page, Record, RecordKey, Result, Step, TransitionOptions, WorkflowListOptions};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 
@@ -120,9 +120,103 @@ async fn run(op: &str, c: &Client, a: &Value) -> Result<Value> {
         }
         "users.removeAccess" => to(&c.users().remove_access(a["username"].as_str().unwrap_or_default(), &strings(&a["projects"]), &strings(&a["groups"])).await?),
         "users.removeProjectAccess" => to(&c.users().remove_project_access(a["username"].as_str().unwrap_or_default(), &strings(&a["projectIds"])).await?),
+        "version" => json!(exto360::version()),
         "filter.render" => json!(filter_from_json(&a["filter"]).render()?),
-        other => return Err(exto360::Error::invalid_input(format!("unknown operation '{other}'"))),
+        other => return edition(op, c, a).await.unwrap_or_else(|| Err(exto360::Error::invalid_input(format!("unknown operation '{other}'")))),
     })
+}
+
+// ------------------------------------------------------------------ the current edition
+
+fn key(a: &Value) -> RecordKey {
+    RecordKey::parse(a["key"].as_str().unwrap_or_default()).unwrap_or(RecordKey::RefId)
+}
+
+fn s<'a>(a: &'a Value, k: &str) -> &'a str {
+    a[k].as_str().unwrap_or_default()
+}
+
+fn u(a: &Value, k: &str) -> Option<u32> {
+    a[k].as_u64().map(|n| n as u32)
+}
+
+fn workflow_options(a: &Value) -> WorkflowListOptions {
+    let o = |k: &str| a[k].as_str().map(str::to_string);
+    WorkflowListOptions {
+        page: u(a, "page"),
+        page_size: u(a, "pageSize"),
+        record_number: o("recordNumber"),
+        status: o("status"),
+        responsible_user: o("responsibleUser"),
+        responsible_group: o("responsibleGroup"),
+        filter: filter(&a["filter"]),
+    }
+}
+
+/// `{count, ids}` of an iteration: each row's `_id`, or `recordNumber` when it has none.
+fn ids<T: serde::Serialize>(rows: &[T]) -> Value {
+    let ids: Vec<Value> = rows.iter().map(|r| {
+        let v = to(r);
+        if v["_id"].is_null() { v["recordNumber"].clone() } else { v["_id"].clone() }
+    }).collect();
+    json!({ "count": ids.len(), "ids": ids })
+}
+
+async fn edition(op: &str, c: &Client, a: &Value) -> Option<Result<Value>> {
+    let run = async {
+        Ok(match op {
+            "build.info" => to(&c.build_info().await?),
+            "masters.update" => to(&c.masters(s(a, "name")).update(&records(&a["records"]), key(a)).await?),
+            "masters.delete" => to(&c.masters(s(a, "name")).delete(&strings(&a["ids"]), key(a), s(a, "userName")).await?),
+            "modules.update" => to(&c.modules(s(a, "name")).update(&records(&a["records"]), key(a), s(a, "userName")).await?),
+            "modules.delete" => to(&c.modules(s(a, "name")).delete(&strings(&a["ids"]), key(a), s(a, "userName")).await?),
+            "modules.expand" => {
+                let opts = ExpandOptions {
+                    record_ids: strings(&a["recordIds"]),
+                    page: u(a, "page"),
+                    page_size: u(a, "pageSize"),
+                    fields: strings(&a["fields"]),
+                    sub_table_fields: strings(&a["subTableFields"]),
+                    sub_table_page_size: u(a, "subTablePageSize"),
+                    query: Some(a["query"].clone()).filter(|q| !q.is_null()),
+                };
+                let recs: Vec<exto360::ExpandedRecord> = c.modules(s(a, "name")).expand(opts).try_collect().await?;
+                json!({ "count": recs.len(), "records": recs })
+            }
+            "subTable.list" => page_json(c.sub_table(s(a, "tableId")).list(s(a, "moduleName"), s(a, "recordId"), u(a, "page").unwrap_or(1), u(a, "pageSize").unwrap_or(1000)).await?),
+            "subTable.iter" => {
+                let rows: Vec<exto360::SubTableRow> = c.sub_table(s(a, "tableId")).iter(s(a, "moduleName"), s(a, "recordId"), u(a, "pageSize").unwrap_or(1000)).try_collect().await?;
+                ids(&rows)
+            }
+            "subTable.delete" => to(&c.sub_table(s(a, "tableId")).delete(&strings(&a["recordNumbers"]), s(a, "moduleName"), s(a, "recordId")).await?),
+            "hierarchy.list" => page_json(c.hierarchy(s(a, "name")).list(u(a, "page").unwrap_or(1), u(a, "pageSize").unwrap_or(1000)).await?),
+            "hierarchy.iter" => {
+                let rows: Vec<Record> = c.hierarchy(s(a, "name")).iter(u(a, "pageSize").unwrap_or(1000)).try_collect().await?;
+                ids(&rows)
+            }
+            "hierarchy.create" => to(&c.hierarchy(s(a, "name")).create(&records(&a["rows"])).await?),
+            "hierarchy.update" => to(&c.hierarchy(s(a, "name")).update(&records(&a["rows"])).await?),
+            "workflow.list" => page_json(c.workflow(s(a, "module")).list(&workflow_options(a)).await?),
+            "workflow.iter" => {
+                let rows: Vec<Record> = c.workflow(s(a, "module")).iter(&workflow_options(a)).try_collect().await?;
+                ids(&rows)
+            }
+            "workflow.history" => c.workflow(s(a, "module")).history(s(a, "recordNumber")).await?,
+            "workflow.transition" => {
+                let mut o = TransitionOptions::new(s(a, "userName"));
+                o.action_name = a["actionName"].as_str().map(str::to_string);
+                o.space_name = a["spaceName"].as_str().map(str::to_string);
+                o.assignee_users = strings(&a["assignee"]["users"]);
+                o.assignee_groups = strings(&a["assignee"]["groups"]);
+                o.comment = a["comment"]["text"].as_str().map(|t| (t.to_string(), a["comment"]["isPrivate"].as_bool().unwrap_or(false)));
+                let step = Step::parse(s(a, "step")).unwrap_or(Step::Submit);
+                c.workflow(s(a, "module")).transition(step, s(a, "recordId"), &o).await?
+            }
+            _ => return Ok(None),
+        })
+        .map(Some)
+    };
+    run.await.transpose()
 }
 
 /// Any result type in its JSON normal form (the serde names are the API's camelCase).

@@ -106,9 +106,11 @@ impl Drop for Executor {
 }
 
 /// Expands `{"$repeat": {"count": n, "template": T}}` (every `{i}` in strings of T becomes the
-/// index, `"$i"` the index as a number) and `{"$recordId": {"module": M, "index": k}}`.
+/// index, `"$i"` the index as a number), `{"$recordId": {"module": M, "index": k}}` and
+/// `"$version"` (the workspace's one version, which every package reports).
 fn resolve(v: &Value, emu: &Emulator) -> Value {
     match v {
+        Value::String(s) if s == "$version" => Value::String(env!("CARGO_PKG_VERSION").into()),
         Value::Object(o) if o.contains_key("$repeat") => {
             let spec = &o["$repeat"];
             let n = spec["count"].as_u64().unwrap_or(0) as usize;
@@ -132,6 +134,26 @@ fn resolve(v: &Value, emu: &Emulator) -> Value {
             Value::Array(ids)
         }
         Value::Object(o) if o.contains_key("$marker") => Value::String(model::marker(&resolve(&o["$marker"], emu))),
+        Value::Object(o) if o.contains_key("$refIds") || o.contains_key("$refId") => {
+            // The short ids (`refId`) of stored records: `{"master"|"module": NAME, "index": k}`
+            // for one, `{..., "from": k, "count": n}` for a list.
+            let one = o.contains_key("$refId");
+            let spec = if one { &o["$refId"] } else { &o["$refIds"] };
+            let world = emu.shared().world();
+            let t = &world.tenants[0];
+            let coll = match (spec["master"].as_str(), spec["module"].as_str()) {
+                (Some(m), _) => t.masters.get(m),
+                (_, Some(m)) => t.modules.get(m),
+                _ => None,
+            };
+            let refs: Vec<Value> = coll.map(|c| c.records.iter().map(|r| Value::String(r.ref_id.clone())).collect()).unwrap_or_default();
+            if one {
+                refs.get(spec["index"].as_u64().unwrap_or(0) as usize).cloned().unwrap_or(Value::Null)
+            } else {
+                let from = spec["from"].as_u64().unwrap_or(0) as usize;
+                Value::Array(refs.into_iter().skip(from).take(spec["count"].as_u64().unwrap_or(0) as usize).collect())
+            }
+        }
         Value::Object(o) if o.contains_key("$recordId") => {
             let spec = &o["$recordId"];
             let module = spec["module"].as_str().unwrap_or_default();
@@ -251,6 +273,19 @@ fn dataset_for(setup: &Value) -> Dataset {
         } else {
             let seed = json!({"name": g["master"], "unique": ["code"], "generate": {"count": count}});
             d.tenants[0].masters.push(serde_json::from_value(seed).expect("generate spec"));
+        }
+    }
+    // `{"module", "index", "table", "count"}`: rows `{"line": k, "sku": "S<k>"}` (k from 0)
+    // appended to the sub-table of the index-th seeded record.
+    for g in setup["subTableRows"].as_array().into_iter().flatten() {
+        let (module, table) = (g["module"].as_str().unwrap_or_default(), g["table"].as_str().unwrap_or_default());
+        let index = g["index"].as_u64().unwrap_or(0) as usize;
+        let count = g["count"].as_u64().unwrap_or(0) as usize;
+        let m = d.tenants[0].modules.iter_mut().find(|m| m.name == module).expect("subTableRows names a module of the dataset");
+        let rec = m.records.get_mut(index).expect("subTableRows names a seeded record");
+        let rows = rec.sub_tables.entry(table.to_string()).or_insert_with(|| json!([]));
+        for k in 0..count {
+            rows.as_array_mut().expect("rows are an array").push(json!({"line": k, "sku": format!("S{k}")}));
         }
     }
     d

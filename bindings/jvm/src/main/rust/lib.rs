@@ -132,7 +132,7 @@ impl NativeClient {
     pub fn new(config_json: String) -> Result<Arc<Self>, NativeError> {
         let mut cfg = parse("config", &config_json)?;
         if let Value::Object(m) = &mut cfg {
-            m.entry("userAgent").or_insert_with(|| json!(format!("exto360-jvm/{}", env!("CARGO_PKG_VERSION"))));
+            m.entry("userAgent").or_insert_with(|| json!(format!("exto360-jvm/{}", exto360::version())));
         }
         let _rt = runtime()?.enter();
         let client = json::client_from_json(&cfg).map_err(fail)?;
@@ -225,7 +225,7 @@ pub fn render_filter(spec_json: String) -> Result<String, NativeError> {
 /// The version of the core this library was built from.
 #[uniffi::export]
 pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
+    exto360::version().to_string()
 }
 
 /// Calls in flight and open page streams in this process (for tests: nothing is left behind).

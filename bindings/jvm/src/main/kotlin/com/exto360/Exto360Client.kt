@@ -1,6 +1,7 @@
 package com.exto360
 
 import com.exto360.ffi.NativeClient
+import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
@@ -96,6 +97,14 @@ class Exto360Client private constructor(private val handle: NativeClient) : Auto
 
     /** Workflow actions of the module [module]. */
     fun workflow(module: String): Workflow = Workflow(api, module)
+
+    /** Rows of the hierarchy master [name]. */
+    fun hierarchy(name: String): Hierarchy = Hierarchy(api, name)
+
+    /** The server build's metadata: `{name, version, branch, commit, date, ...}`. */
+    @JvmSynthetic
+    suspend fun buildInfo(): JsonObject = api.call("build.info", args()).jsonObject
+    fun buildInfoBlocking(): JsonObject = blocking { buildInfo() }
 
     /** Users and their access. */
     val users: Users = Users(api)

@@ -6,6 +6,8 @@ import com.exto360.ffi.NativeException
 import com.exto360.ffi.NativePager
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.flow.transform
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
@@ -44,13 +46,16 @@ internal class Api(val client: NativeClient) {
 
     fun pager(op: String, args: JsonObject): NativePager = native { client.pages(op, args.toString()) }
 
-    /** Every page of an iteration as a cold flow; the native prefetch stops when it ends or is cancelled. */
-    fun pages(op: String, args: JsonObject): Flow<Page<JsonObject>> = flow {
+    /**
+     * Every item of an iteration (a page, or an expanded record for `modules.expand`) as a cold
+     * flow; the native prefetch stops when it ends or is cancelled.
+     */
+    fun items(op: String, args: JsonObject): Flow<JsonObject> = flow {
         val pager = pager(op, args)
         try {
             while (true) {
                 val text = native { pager.next() } ?: break
-                emit(Page.fromJson(JsonValues.parse(text).jsonObject))
+                emit(JsonValues.parse(text).jsonObject)
             }
         } finally {
             pager.stop()
@@ -58,9 +63,15 @@ internal class Api(val client: NativeClient) {
         }
     }
 
-    fun pagesBlocking(op: String, args: JsonObject): CloseableIterator<Page<JsonObject>> = CloseableIterator(pager(op, args)) { listOf(it) }
+    fun pages(op: String, args: JsonObject): Flow<Page<JsonObject>> = items(op, args).map(Page::fromJson)
 
-    fun rowsBlocking(op: String, args: JsonObject): CloseableIterator<JsonObject> = CloseableIterator(pager(op, args)) { it.rows }
+    fun rows(op: String, args: JsonObject): Flow<JsonObject> = pages(op, args).transform { p -> p.rows.forEach { emit(it) } }
+
+    fun itemsBlocking(op: String, args: JsonObject): CloseableIterator<JsonObject> = CloseableIterator(pager(op, args)) { listOf(it) }
+
+    fun pagesBlocking(op: String, args: JsonObject): CloseableIterator<Page<JsonObject>> = CloseableIterator(pager(op, args)) { listOf(Page.fromJson(it)) }
+
+    fun rowsBlocking(op: String, args: JsonObject): CloseableIterator<JsonObject> = CloseableIterator(pager(op, args)) { Page.fromJson(it).rows }
 }
 
 /**
@@ -70,7 +81,7 @@ internal class Api(val client: NativeClient) {
  */
 class CloseableIterator<T> internal constructor(
     private val pager: NativePager,
-    private val items: (Page<JsonObject>) -> List<T>,
+    private val items: (JsonObject) -> List<T>,
 ) : Iterator<T>, AutoCloseable {
     private var current: Iterator<T> = emptyList<T>().iterator()
     private var closed = false
@@ -88,7 +99,7 @@ class CloseableIterator<T> internal constructor(
                 close()
                 return false
             }
-            current = items(Page.fromJson(JsonValues.parse(text).jsonObject)).iterator()
+            current = items(JsonValues.parse(text).jsonObject).iterator()
         }
         return true
     }

@@ -1,7 +1,6 @@
 package com.exto360
 
 import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.flow.transform
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
@@ -15,7 +14,9 @@ import kotlinx.serialization.json.jsonObject
 /** The arguments of an operation, without the unset (null) ones. */
 internal fun args(vararg kv: Pair<String, JsonElement?>): JsonObject = JsonObject(kv.filter { it.second != null }.associate { it.first to it.second!! })
 
-private fun text(s: String?): JsonElement? = s?.let(::JsonPrimitive)
+internal fun text(s: String?): JsonElement? = s?.let(::JsonPrimitive)
+
+internal fun number(n: Int?): JsonElement? = n?.let(::JsonPrimitive)
 
 /** Records of a master or custom module: list one page, iterate all, with bounded memory. */
 abstract class Records internal constructor(internal val api: Api, private val kind: String, val name: String) {
@@ -33,7 +34,7 @@ abstract class Records internal constructor(internal val api: Api, private val k
 
     /** Every record, page after page: one page in memory at a time. */
     @JvmSynthetic
-    fun iter(options: ListOptions = ListOptions()): Flow<JsonObject> = pages(options).transform { p -> p.rows.forEach { emit(it) } }
+    fun iter(options: ListOptions = ListOptions()): Flow<JsonObject> = api.rows("$kind.iter", options.args(name))
     @JvmOverloads
     fun iterBlocking(options: ListOptions = ListOptions()): CloseableIterator<JsonObject> = api.rowsBlocking("$kind.iter", options.args(name))
 
@@ -47,6 +48,19 @@ class Masters internal constructor(api: Api, name: String) : Records(api, "maste
     suspend fun upsert(records: Iterable<Map<String, *>>): UpsertResult =
         UpsertResult.fromJson(api.call("masters.upsert", args("name" to text(name), "records" to JsonValues.objects(records, "records"))))
     fun upsertBlocking(records: Iterable<Map<String, *>>): UpsertResult = blocking { upsert(records) }
+
+    /** Updates records named by [key] (1000 a request). */
+    @JvmSynthetic
+    suspend fun update(records: Iterable<Map<String, *>>, key: RecordKey): UpsertResult =
+        UpsertResult.fromJson(api.call("masters.update", args("name" to text(name), "records" to JsonValues.objects(records, "records"), "key" to text(key.wire))))
+    fun updateBlocking(records: Iterable<Map<String, *>>, key: RecordKey): UpsertResult = blocking { update(records, key) }
+
+    /** Deletes the records [ids] (named by [key]) as [userName]. */
+    @JvmSynthetic
+    suspend fun delete(ids: Iterable<String>, key: RecordKey, userName: String): DeleteResult = DeleteResult.fromJson(
+        api.call("masters.delete", args("name" to text(name), "ids" to JsonValues.strings(ids), "key" to text(key.wire), "userName" to text(userName))),
+    )
+    fun deleteBlocking(ids: Iterable<String>, key: RecordKey, userName: String): DeleteResult = blocking { delete(ids, key, userName) }
 }
 
 /** Custom-module records, e.g. `client.modules("CUSTOMMODULE")`. */
@@ -57,6 +71,26 @@ class Modules internal constructor(api: Api, name: String) : Records(api, "modul
         api.call("modules.upsert", args("name" to text(name), "records" to JsonValues.objects(records, "records"), "userName" to text(userName))),
     )
     fun upsertBlocking(records: Iterable<Map<String, *>>, userName: String): UpsertResult = blocking { upsert(records, userName) }
+
+    /** Updates records named by [key] as [userName] (1000 a request). */
+    @JvmSynthetic
+    suspend fun update(records: Iterable<Map<String, *>>, key: RecordKey, userName: String): UpsertResult = UpsertResult.fromJson(
+        api.call("modules.update", args("name" to text(name), "records" to JsonValues.objects(records, "records"), "key" to text(key.wire), "userName" to text(userName))),
+    )
+    fun updateBlocking(records: Iterable<Map<String, *>>, key: RecordKey, userName: String): UpsertResult = blocking { update(records, key, userName) }
+
+    /** Deletes the records [ids] (named by [key]) as [userName]. */
+    @JvmSynthetic
+    suspend fun delete(ids: Iterable<String>, key: RecordKey, userName: String): DeleteResult = DeleteResult.fromJson(
+        api.call("modules.delete", args("name" to text(name), "ids" to JsonValues.strings(ids), "key" to text(key.wire), "userName" to text(userName))),
+    )
+    fun deleteBlocking(ids: Iterable<String>, key: RecordKey, userName: String): DeleteResult = blocking { delete(ids, key, userName) }
+
+    /** Every matching record with all its sub-table rows (`subTableData`), one record at a time. */
+    @JvmSynthetic
+    fun expand(options: ExpandOptions = ExpandOptions()): Flow<JsonObject> = api.items("modules.expand", options.args(name))
+    @JvmOverloads
+    fun expandBlocking(options: ExpandOptions = ExpandOptions()): CloseableIterator<JsonObject> = api.itemsBlocking("modules.expand", options.args(name))
 }
 
 /** A sub-table of a module record. */
@@ -70,6 +104,28 @@ class SubTable internal constructor(private val api: Api, val tableId: String) {
         ),
     )
     fun upsertBlocking(rows: Iterable<Map<String, *>>, moduleName: String, recordId: String): UpsertResult = blocking { upsert(rows, moduleName, recordId) }
+
+    private fun where(moduleName: String, recordId: String) = arrayOf("tableId" to text(tableId), "moduleName" to text(moduleName), "recordId" to text(recordId))
+
+    /** One page of the rows of record [recordId] of module [moduleName]. */
+    @JvmSynthetic
+    suspend fun list(moduleName: String, recordId: String, page: Int = 1, pageSize: Int = 1000): Page<JsonObject> =
+        Page.fromJson(api.call("subTable.list", args(*where(moduleName, recordId), "page" to number(page), "pageSize" to number(pageSize))).jsonObject)
+    @JvmOverloads
+    fun listBlocking(moduleName: String, recordId: String, page: Int = 1, pageSize: Int = 1000): Page<JsonObject> = blocking { list(moduleName, recordId, page, pageSize) }
+
+    /** Every row of the record, page after page. */
+    @JvmSynthetic
+    fun iter(moduleName: String, recordId: String, pageSize: Int = 1000): Flow<JsonObject> = api.rows("subTable.iter", args(*where(moduleName, recordId), "pageSize" to number(pageSize)))
+    @JvmOverloads
+    fun iterBlocking(moduleName: String, recordId: String, pageSize: Int = 1000): CloseableIterator<JsonObject> =
+        api.rowsBlocking("subTable.iter", args(*where(moduleName, recordId), "pageSize" to number(pageSize)))
+
+    /** Deletes rows by their `recordNumber`. */
+    @JvmSynthetic
+    suspend fun delete(recordNumbers: Iterable<String>, moduleName: String, recordId: String): DeleteResult =
+        DeleteResult.fromJson(api.call("subTable.delete", args(*where(moduleName, recordId), "recordNumbers" to JsonValues.strings(recordNumbers))))
+    fun deleteBlocking(recordNumbers: Iterable<String>, moduleName: String, recordId: String): DeleteResult = blocking { delete(recordNumbers, moduleName, recordId) }
 
     override fun toString(): String = "SubTable($tableId)"
 }
@@ -87,6 +143,40 @@ class Workflow internal constructor(private val api: Api, val module: String) {
     @JvmOverloads
     fun actBlocking(recordIds: Iterable<String>, action: String, userName: String, spaceName: String? = null): List<WorkflowResult> =
         blocking { act(recordIds, action, userName, spaceName) }
+
+    /** One page of the v2 workflow list (the client must be scoped to a project). */
+    @JvmSynthetic
+    suspend fun list(options: WorkflowListOptions = WorkflowListOptions()): Page<JsonObject> = Page.fromJson(api.call("workflow.list", options.args(module)).jsonObject)
+    @JvmOverloads
+    fun listBlocking(options: WorkflowListOptions = WorkflowListOptions()): Page<JsonObject> = blocking { list(options) }
+
+    /** Every row of the v2 workflow list, page after page. */
+    @JvmSynthetic
+    fun iter(options: WorkflowListOptions = WorkflowListOptions()): Flow<JsonObject> = api.rows("workflow.iter", options.args(module))
+    @JvmOverloads
+    fun iterBlocking(options: WorkflowListOptions = WorkflowListOptions()): CloseableIterator<JsonObject> = api.rowsBlocking("workflow.iter", options.args(module))
+
+    /** The step history of one record (the API's answer). */
+    @JvmSynthetic
+    suspend fun history(recordNumber: String): JsonElement = api.call("workflow.history", args("module" to text(module), "recordNumber" to text(recordNumber)))
+    fun historyBlocking(recordNumber: String): JsonElement = blocking { history(recordNumber) }
+
+    /** A v2 step on record [recordId] as [userName] (the API's answer). */
+    @JvmSynthetic
+    suspend fun transition(
+        step: WorkflowStep, recordId: String, userName: String, actionName: String? = null, spaceName: String? = null, assignee: Assignee? = null, comment: Comment? = null,
+    ): JsonElement = api.call(
+        "workflow.transition",
+        args(
+            "module" to text(module), "step" to text(step.wire), "recordId" to text(recordId), "userName" to text(userName), "actionName" to text(actionName),
+            "spaceName" to text(spaceName), "assignee" to assignee?.let { JsonValues.of(mapOf("users" to it.users, "groups" to it.groups), "assignee") },
+            "comment" to comment?.let { JsonValues.of(mapOf("text" to it.text, "isPrivate" to it.isPrivate), "comment") },
+        ),
+    )
+    @JvmOverloads
+    fun transitionBlocking(
+        step: WorkflowStep, recordId: String, userName: String, actionName: String? = null, spaceName: String? = null, assignee: Assignee? = null, comment: Comment? = null,
+    ): JsonElement = blocking { transition(step, recordId, userName, actionName, spaceName, assignee, comment) }
 
     override fun toString(): String = "Workflow($module)"
 }
@@ -116,7 +206,7 @@ class Users internal constructor(private val api: Api) {
 
     /** Every user, page after page. */
     @JvmSynthetic
-    fun iter(pageSize: Int = 1000): Flow<JsonObject> = api.pages("users.iter", args("pageSize" to JsonPrimitive(pageSize))).transform { p -> p.rows.forEach { emit(it) } }
+    fun iter(pageSize: Int = 1000): Flow<JsonObject> = api.rows("users.iter", args("pageSize" to JsonPrimitive(pageSize)))
     @JvmOverloads
     fun iterBlocking(pageSize: Int = 1000): CloseableIterator<JsonObject> = api.rowsBlocking("users.iter", args("pageSize" to JsonPrimitive(pageSize)))
 

@@ -2,13 +2,22 @@
 // line through the public Kotlin API, one normalized result per stdout line.
 package com.exto360.conformance
 
+import com.exto360.Assignee
+import com.exto360.Comment
+import com.exto360.DeleteResult
+import com.exto360.ExpandOptions
+import com.exto360.Exto360
 import com.exto360.Exto360Client
+import com.exto360.RecordKey
+import com.exto360.WorkflowListOptions
+import com.exto360.WorkflowStep
 import com.exto360.Exto360Exception
 import com.exto360.Filter
 import com.exto360.ListOptions
 import com.exto360.Page
 import com.exto360.ProjectGrant
 import com.exto360.UpsertResult
+import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
@@ -127,9 +136,59 @@ private suspend fun run(c: Exto360Client, op: String, a: JsonObject): JsonElemen
         "users.removeAccess" -> u.removeAccess(a.str("username")!!, a.strings("projects"), a.strings("groups"))
         "users.removeProjectAccess" -> u.removeProjectAccess(a.str("username")!!, a.strings("projectIds"))
         "filter.render" -> JsonPrimitive(filter(a["filter"])!!.render())
-        else -> error("unknown operation $op")
+        "version" -> JsonPrimitive(Exto360.version())
+        else -> edition(c, op, a)
     }
 }
+
+// ---------------------------------------------------------------------- the current edition
+
+private fun key(a: JsonObject) = RecordKey.entries.single { it.name.replace("_", "") == a.str("key")!!.uppercase() }
+
+/** `{count, ids}`: each row's `_id`, or `recordNumber` when it has none (v2 workflow rows). */
+private suspend fun ids(rows: Flow<JsonObject>) = collected("ids", rows.toList().map { it["_id"] ?: it.getValue("recordNumber") })
+
+private fun workflowOpts(a: JsonObject) = WorkflowListOptions(
+    a.int("page"), a.int("pageSize"), a.str("recordNumber"), a.str("status"), a.str("responsibleUser"), a.str("responsibleGroup"), filter(a["filter"]),
+)
+
+private fun strs(a: JsonObject, k: String): List<String>? = (a[k] as? JsonArray)?.map { it.jsonPrimitive.content }
+
+private suspend fun edition(c: Exto360Client, op: String, a: JsonObject): JsonElement = when (op) {
+    "build.info" -> c.buildInfo()
+    "masters.update" -> upsert(c.masters(a.str("name")!!).update(rows(a, "records"), key(a)))
+    "modules.update" -> upsert(c.modules(a.str("name")!!).update(rows(a, "records"), key(a), a.str("userName")!!))
+    "masters.delete" -> deleted(c.masters(a.str("name")!!).delete(a.strings("ids"), key(a), a.str("userName")!!))
+    "modules.delete" -> deleted(c.modules(a.str("name")!!).delete(a.strings("ids"), key(a), a.str("userName")!!))
+    "modules.expand" -> {
+        val opts = ExpandOptions(strs(a, "recordIds"), a.int("page"), a.int("pageSize"), strs(a, "fields"), strs(a, "subTableFields"), a.int("subTablePageSize"), a["query"] as? JsonObject)
+        val records = c.modules(a.str("name")!!).expand(opts).toList()
+        buildJsonObject { put("count", records.size); put("records", JsonArray(records)) }
+    }
+    "subTable.list" -> page(c.subTable(a.str("tableId")!!).list(a.str("moduleName")!!, a.str("recordId")!!, a.int("page") ?: 1, a.int("pageSize") ?: 1000))
+    "subTable.iter" -> ids(c.subTable(a.str("tableId")!!).iter(a.str("moduleName")!!, a.str("recordId")!!, a.int("pageSize") ?: 1000))
+    "subTable.delete" -> deleted(c.subTable(a.str("tableId")!!).delete(a.strings("recordNumbers"), a.str("moduleName")!!, a.str("recordId")!!))
+    "hierarchy.list" -> page(c.hierarchy(a.str("name")!!).list(a.int("page") ?: 1, a.int("pageSize") ?: 1000))
+    "hierarchy.iter" -> ids(c.hierarchy(a.str("name")!!).iter(a.int("pageSize") ?: 1000))
+    "hierarchy.create" -> upsert(c.hierarchy(a.str("name")!!).create(rows(a, "rows")))
+    "hierarchy.update" -> upsert(c.hierarchy(a.str("name")!!).update(rows(a, "rows")))
+    "workflow.list" -> page(c.workflow(a.str("module")!!).list(workflowOpts(a)))
+    "workflow.iter" -> ids(c.workflow(a.str("module")!!).iter(workflowOpts(a)))
+    "workflow.history" -> c.workflow(a.str("module")!!).history(a.str("recordNumber")!!)
+    "workflow.transition" -> {
+        val step = WorkflowStep.valueOf(a.str("step")!!.uppercase())
+        val assignee = (a["assignee"] as? JsonObject)?.let { Assignee(it.strings("users"), it.strings("groups")) }
+        val comment = when (val cm = a["comment"]) {
+            is JsonPrimitive -> if (cm.isString) Comment(cm.content) else null
+            is JsonObject -> Comment(cm.str("text")!!, (cm["isPrivate"] as? JsonPrimitive)?.content == "true")
+            else -> null
+        }
+        c.workflow(a.str("module")!!).transition(step, a.str("recordId")!!, a.str("userName")!!, a.str("actionName"), a.str("spaceName"), assignee, comment)
+    }
+    else -> error("unknown operation $op")
+}
+
+private fun deleted(r: DeleteResult) = buildJsonObject { put("deletedCount", r.deletedCount) }
 
 private fun error(e: Exto360Exception): JsonObject {
     val src = if (e is Exto360Exception.BulkWrite) e.cause else e

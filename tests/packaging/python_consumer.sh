@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs a built wheel into a new, empty virtualenv (no access to the source tree) and runs the
+# Python quick start with it.
+#   python_consumer.sh WHEEL
+set -euo pipefail
+wheel=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --no-deps "$wheel"
+cp "$here/python/examples/quickstart.py" "$work/"
+cd "$work"
+./venv/bin/python -c 'import exto360, sys; print("exto360", exto360.version(), "from", exto360.__file__)'
+./venv/bin/python quickstart.py > quickstart.log || { cat quickstart.log; exit 1; }
+echo "python quick start: ok ($(wc -l < quickstart.log) lines)"
