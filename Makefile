@@ -189,13 +189,17 @@ test-csharp: csharp-build
 
 # ---------------------------------------------------------------- JVM (Kotlin, Java)
 ## The native library (a release artefact like the others: $(DIST), glibc 2.17) and the Kotlin
-## that uniffi-bindgen generates from it (never edited by hand), staged under $(JVM_OUT) for
-## Maven. uniffi-bindgen is a workspace of its own, built once (debug is enough to run it).
+## that uniffi-bindgen generates from the library's metadata (never edited by hand), staged under
+## $(JVM_OUT) for Maven. The dist library is stripped of the symbols that carry the metadata, so
+## it is read from the debug build of the same source (which `cargo test` builds anyway); the
+## generated code checks at load time that the library it finds has the same API checksums.
+## uniffi-bindgen is a workspace of its own, built once (debug is enough to run it).
 jvm-lib: toolchain $(TOOLS)
 	$(DIST_CARGO) -q -p exto360-jvm
+	$(CARGO) build -q -p exto360-jvm
 	$(CARGO) build -q --manifest-path bindings/jvm/bindgen/Cargo.toml --target-dir $(TARGET_DIR)
 	rm -rf $(JVM_OUT) && mkdir -p $(JVM_OUT)/native/linux-x86-64
-	$(TARGET_DIR)/debug/uniffi-bindgen generate --library $(DIST)/libexto360_jvm.so --language kotlin --no-format --out-dir $(JVM_OUT)/kotlin
+	$(TARGET_DIR)/debug/uniffi-bindgen generate --library $(TARGET_DIR)/debug/libexto360_jvm.so --language kotlin --no-format --out-dir $(JVM_OUT)/kotlin
 	cp $(DIST)/libexto360_jvm.so $(JVM_OUT)/native/linux-x86-64/
 
 ## The jars without the tests: exto360-V.jar (Maven) and exto360-V-all.jar (self-contained).

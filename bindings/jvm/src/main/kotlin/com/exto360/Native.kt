@@ -63,7 +63,7 @@ internal class Api(val client: NativeClient) {
         }
     }
 
-    fun pages(op: String, args: JsonObject): Flow<Page<JsonObject>> = items(op, args).map(Page::fromJson)
+    fun pages(op: String, args: JsonObject): Flow<Page<JsonObject>> = items(op, args).map { Page.fromJson(it) }
 
     fun rows(op: String, args: JsonObject): Flow<JsonObject> = pages(op, args).transform { p -> p.rows.forEach { emit(it) } }
 
