@@ -36,7 +36,8 @@ data class DeleteResult(val deletedCount: Long) {
 
 /**
  * Options of `modules(..).expand`: which records ([recordIds], or a page of all), which fields
- * and sub-table fields, the sub-table page size, and a raw `query` object.
+ * and sub-table fields, the sub-table page size, and a raw `query` (a JSON object; the core
+ * refuses anything else).
  */
 data class ExpandOptions @JvmOverloads constructor(
     val recordIds: List<String>? = null,
@@ -45,7 +46,7 @@ data class ExpandOptions @JvmOverloads constructor(
     val fields: List<String>? = null,
     val subTableFields: List<String>? = null,
     val subTablePageSize: Int? = null,
-    val query: JsonObject? = null,
+    val query: JsonElement? = null,
 ) {
     fun recordIds(v: List<String>?) = copy(recordIds = v)
     fun page(v: Int?) = copy(page = v)
@@ -53,7 +54,7 @@ data class ExpandOptions @JvmOverloads constructor(
     fun fields(v: List<String>?) = copy(fields = v)
     fun subTableFields(v: List<String>?) = copy(subTableFields = v)
     fun subTablePageSize(v: Int?) = copy(subTablePageSize = v)
-    fun query(v: JsonObject?) = copy(query = v)
+    fun query(v: JsonElement?) = copy(query = v)
 
     internal fun args(name: String) = args(
         "name" to text(name), "recordIds" to recordIds?.let(JsonValues::strings), "page" to number(page), "pageSize" to number(pageSize),

@@ -161,7 +161,7 @@ private suspend fun edition(c: Exto360Client, op: String, a: JsonObject): JsonEl
     "masters.delete" -> deleted(c.masters(a.str("name")!!).delete(a.strings("ids"), key(a), a.str("userName")!!))
     "modules.delete" -> deleted(c.modules(a.str("name")!!).delete(a.strings("ids"), key(a), a.str("userName")!!))
     "modules.expand" -> {
-        val opts = ExpandOptions(strs(a, "recordIds"), a.int("page"), a.int("pageSize"), strs(a, "fields"), strs(a, "subTableFields"), a.int("subTablePageSize"), a["query"] as? JsonObject)
+        val opts = ExpandOptions(strs(a, "recordIds"), a.int("page"), a.int("pageSize"), strs(a, "fields"), strs(a, "subTableFields"), a.int("subTablePageSize"), a["query"]?.takeUnless { it is JsonNull })
         val records = c.modules(a.str("name")!!).expand(opts).toList()
         buildJsonObject { put("count", records.size); put("records", JsonArray(records)) }
     }
