@@ -32,16 +32,22 @@ WHEELS := $(TARGET_DIR)/wheels
 C_OUT := $(abspath $(TARGET_DIR))/c
 CFLAGS_STRICT := -std=c11 -Wall -Wextra -Werror
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
-APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config cmake nuget binutils redis-server
+APT_PKGS := libcjson-dev mono-mcs mono-runtime libmono-system-json4.0-cil valgrind pkg-config cmake nuget binutils redis-server openjdk-17-jdk-headless maven
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# JVM: the native library and the Kotlin uniffi-bindgen generates from it, staged for Maven.
+JVM_OUT := $(abspath $(TARGET_DIR))/jvm
+JVM_JAR := bindings/jvm/target/exto360-$(VERSION)-all.jar
+MVN := mvn -B -ntp -Dkotlin.compiler.daemon=false -Dexto360.staging=$(JVM_OUT)
 
 EXECS := --exec rust=$(TARGET_DIR)/debug/conformance-rust \
          --exec "python=$(PY) python/tests/conformance_exec.py" \
          --exec "node=node node/conformance_exec.js" \
          --exec "c=$(C_OUT)/conformance_exec" \
-         --exec "csharp=mono $(C_OUT)/ConformanceExec.exe"
+         --exec "csharp=mono $(C_OUT)/ConformanceExec.exe" \
+         --exec "jvm=java -cp $(JVM_JAR):bindings/jvm/target/test-classes com.exto360.conformance.ConformanceExecKt"
 
-.PHONY: all build test test-rust test-python test-node test-c test-csharp conformance demo bench bench-sizes emulator toolchain python-wheel node-build c-lib csharp-build system-deps header \
+.PHONY: all build test test-rust test-python test-node test-c test-csharp test-jvm jvm-lib jvm-build conformance demo bench bench-sizes emulator toolchain python-wheel node-build c-lib csharp-build system-deps header \
         install python-sdist npm-pack nuget test-packaging test-rust-package actionlint set-version
 
 all: build
@@ -52,9 +58,9 @@ toolchain:
 build: toolchain
 	$(CARGO) build --workspace --all-targets
 
-## Every suite: Rust (emulator, core, header drift), Python, Node, C, C#, the conformance matrix
-## of every language, then each package installed into an empty place and its quick start run.
-test: toolchain test-rust test-python test-node test-c test-csharp conformance test-packaging
+## Every suite: Rust (emulator, core, header drift), Python, Node, C, C#, JVM, the conformance
+## matrix of every language, then each package installed into an empty place and its quick start run.
+test: toolchain test-rust test-python test-node test-c test-csharp test-jvm conformance test-packaging
 
 # The shared rate-limit tests start their own redis-server (Debian's) and stop it by PID.
 test-rust: system-deps
@@ -115,7 +121,8 @@ test-node: node-build system-deps
 	cd node && npx tsc --noEmit -p examples
 
 # ---------------------------------------------------------------- C and C#
-## Debian packages for the C and C# suites (cJSON for the C conformance executor, Mono, valgrind).
+## Debian packages for the C, C# and JVM suites (cJSON for the C conformance executor, Mono,
+## valgrind, JDK 17 and Maven).
 system-deps:
 	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -183,9 +190,34 @@ nuget: csharp-build
 test-csharp: csharp-build
 	cd $(C_OUT) && mono Tests.exe
 
+# ---------------------------------------------------------------- JVM (Kotlin, Java)
+## The native library (a release artefact like the others: $(DIST), glibc 2.17) and the Kotlin
+## that uniffi-bindgen generates from the library's metadata (never edited by hand), staged under
+## $(JVM_OUT) for Maven. The dist library is stripped of the symbols that carry the metadata, so
+## it is read from the debug build of the same source (which `cargo test` builds anyway); the
+## generated code checks at load time that the library it finds has the same API checksums.
+## uniffi-bindgen is a workspace of its own, built once (debug is enough to run it).
+jvm-lib: toolchain $(TOOLS)
+	$(DIST_CARGO) -q -p exto360-jvm
+	$(CARGO) build -q -p exto360-jvm
+	$(CARGO) build -q --manifest-path bindings/jvm/bindgen/Cargo.toml --target-dir $(TARGET_DIR)
+	rm -rf $(JVM_OUT) && mkdir -p $(JVM_OUT)/native/linux-x86-64
+	$(TARGET_DIR)/debug/uniffi-bindgen generate --library $(TARGET_DIR)/debug/libexto360_jvm.so --language kotlin --no-format --out-dir $(JVM_OUT)/kotlin
+	cp $(DIST)/libexto360_jvm.so $(JVM_OUT)/native/linux-x86-64/
+
+## The jars without the tests: exto360-V.jar (Maven) and exto360-V-all.jar (self-contained).
+jvm-build: jvm-lib system-deps
+	cd bindings/jvm && $(MVN) -q package -DskipTests
+
+## The JUnit 5 suite (Kotlin and Java), the same jars, and both quick starts.
+test-jvm: jvm-lib system-deps
+	cd bindings/jvm && $(MVN) package
+	java -cp $(JVM_JAR) bindings/jvm/examples/java/Quickstart.java > /dev/null
+	java -cp $(JVM_JAR):bindings/jvm/target/test-classes QuickstartKt > /dev/null
+
 # ---------------------------------------------------------------- conformance
 ## The shared conformance suite in every language built so far (case × language matrix).
-conformance: toolchain python-wheel node-build test-c csharp-build
+conformance: toolchain python-wheel node-build test-c csharp-build test-jvm
 	$(CARGO) build -q -p exto360-conformance --bins
 	$(TARGET_DIR)/debug/conformance --cases tests/conformance/cases $(EXECS)
 
@@ -236,14 +268,15 @@ set-version:
 	$(CARGO) update -q --workspace
 
 ## The SDK's main jobs against the embedded emulator, in every language built so far.
-demo: toolchain python-wheel node-build c-lib
+demo: toolchain python-wheel node-build c-lib jvm-build
 	$(CARGO) run -q -p exto360 --example quickstart
 	$(PY) python/examples/quickstart.py
 	node node/examples/quickstart.mjs
 	$(MAKE) -s -C bindings/c/examples run PREFIX=$(C_OUT)
+	java -cp $(JVM_JAR) bindings/jvm/examples/java/Quickstart.java
 
 ## Benchmarks print figures; they never fail on time. They run the release artefacts ($(DIST)).
-bench: toolchain python-wheel node-build c-lib system-deps
+bench: toolchain python-wheel node-build c-lib system-deps jvm-build
 	$(DIST_CARGO) -q -p exto360-bench -p exto360-emulator -p exto360-cli
 	$(DIST)/emulator
 	$(DIST)/hostile
@@ -253,6 +286,7 @@ bench: toolchain python-wheel node-build c-lib system-deps
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_columnar_bench.py
 	EMULATOR_BIN=$(DIST)/exto360-emulator node bench/node_bench.mjs
 	bench/c_bench.sh $(DIST) $(C_OUT)
+	bench/jvm_bench.sh $(DIST) $(JVM_JAR) bindings/jvm/target/test-classes
 	$(MAKE) -s bench-sizes
 
 ## Sizes of what users download and install (goals: wheel ≤ 5 MB, Node addon and libexto360.so

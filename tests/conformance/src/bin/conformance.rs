@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use exto360_emulator::{Dataset, Emulator, FaultSpec, Settings};
 use serde_json::{Map, Value, json};
 
-const LANGUAGES: [&str; 5] = ["rust", "python", "node", "c", "csharp"];
+const LANGUAGES: [&str; 6] = ["rust", "python", "node", "c", "csharp", "jvm"];
 const CASE_TIMEOUT: Duration = Duration::from_secs(90);
 const FROZEN_TIME: &str = "2025-02-27T02:20:06.958Z";
 
