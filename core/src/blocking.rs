@@ -111,7 +111,7 @@ impl Client {
     pub fn hierarchy(&self, name: &str) -> Hierarchy {
         Hierarchy { c: self.clone(), a: self.inner.hierarchy(name) }
     }
-    /// The server build's metadata ([V] §1.3).
+    /// The server build's metadata (\[V\] §1.3).
     pub fn build_info(&self) -> Result<BuildInfo> {
         self.block(self.inner.build_info())?
     }

@@ -97,11 +97,11 @@ impl Client {
     pub fn health(&self) -> Health {
         Health { client: self.clone() }
     }
-    /// Rows of the hierarchy master `name` (e.g. `ORG_UNIT`; [V] §6A).
+    /// Rows of the hierarchy master `name` (e.g. `ORG_UNIT`; \[V\] §6A).
     pub fn hierarchy(&self, name: &str) -> Hierarchy {
         Hierarchy { client: self.clone(), name: name.into() }
     }
-    /// The server build's metadata (`GET /build/info`, [V] §1.3; needs the token).
+    /// The server build's metadata (`GET /build/info`, \[V\] §1.3; needs the token).
     pub async fn build_info(&self) -> Result<BuildInfo> {
         self.execute_json(&client::Call::get("api/v1/build/info".into())).await
     }

@@ -288,7 +288,7 @@ pub struct Readiness {
 }
 
 /// How a record is named in updates and deletes. The two editions of the docs disagree (the
-/// [V] masters page uses `refId`, its reference and spec `recordNumber`; REFERENCE.md §13 C11),
+/// \[V\] masters page uses `refId`, its reference and spec `recordNumber`; REFERENCE.md §13 C11),
 /// so the caller says which; the client sends exactly that key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecordKey {
@@ -332,7 +332,7 @@ impl DeleteResult {
     }
 }
 
-/// `GET /build/info` ([V] §1.3): the server build's metadata.
+/// `GET /build/info` (\[V\] §1.3): the server build's metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct BuildInfo {
     #[serde(default)]

@@ -50,10 +50,10 @@ pub enum UserListShape {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PatchAnswer {
-    /// `{insertedIds, insertedCount, updatedCount}` ([V] reference and spec).
+    /// `{insertedIds, insertedCount, updatedCount}` (\[V\] reference and spec).
     #[default]
     Upsert,
-    /// `{updatedCount}` ([V] masters page).
+    /// `{updatedCount}` (\[V\] masters page).
     Count,
 }
 

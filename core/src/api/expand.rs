@@ -1,4 +1,4 @@
-//! §3.5 ([V] only): module records with their sub-table rows (`/expand`), as a stream of
+//! §3.5 (\[V\] only): module records with their sub-table rows (`/expand`), as a stream of
 //! complete records.
 //!
 //! The API pages on two axes and answers a `nextPage` object (`{page, pageSize}`, `null` at the

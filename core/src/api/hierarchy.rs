@@ -1,4 +1,4 @@
-//! §6A ([V] only): hierarchy masters — master rows in a tree, each with `sys_rowID`,
+//! §6A (\[V\] only): hierarchy masters — master rows in a tree, each with `sys_rowID`,
 //! `sys_parentRowID` and `sys_path`. List, create and update; the API has no delete.
 
 use std::sync::Arc;

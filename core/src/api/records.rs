@@ -219,7 +219,7 @@ impl Masters {
         self.c.upsert_json_rows(records, None).await
     }
 
-    /// Updates records ([V] §2.3): each object names its record by `key` (`refId` as the docs
+    /// Updates records (\[V\] §2.3): each object names its record by `key` (`refId` as the docs
     /// show, or `recordNumber`) and carries the fields to change; `_id` is refused before
     /// anything is sent. Any number, 1000 per request; retried like a read (an update sets the
     /// same values however often it is sent). A record that is not found changes nothing: the
@@ -229,7 +229,7 @@ impl Masters {
         self.c.update(records, key, None).await
     }
 
-    /// Deletes records ([V] §2.4) named by `key` — the docs show both `[{refId}]` and
+    /// Deletes records (\[V\] §2.4) named by `key` — the docs show both `[{refId}]` and
     /// `[{recordNumber}]` (§13 C11) — acting as `user_name`. Any number, 1000 per request.
     ///
     /// A delete leaves the same end state however often it is sent, so it is retried like a
@@ -268,19 +268,19 @@ impl Modules {
         self.c.upsert_json_rows(records, Some(user_name)).await
     }
 
-    /// Like [`Masters::update`] ([V] §3.3), acting as `user_name`. The docs do not say how a
+    /// Like [`Masters::update`] (\[V\] §3.3), acting as `user_name`. The docs do not say how a
     /// module PATCH names its record; `key` is sent in every object (`recordNumber` or `refId`).
     pub async fn update<R: Serialize>(&self, records: &[R], key: RecordKey, user_name: &str) -> Result<UpsertResult> {
         self.c.update(records, key, Some(user_name)).await
     }
 
-    /// Like [`Masters::delete`] ([V] §3.4; the docs show `[{recordNumber}]`). The API answers
+    /// Like [`Masters::delete`] (\[V\] §3.4; the docs show `[{recordNumber}]`). The API answers
     /// 404 when no record of a request matches.
     pub async fn delete<S: AsRef<str>>(&self, ids: &[S], key: RecordKey, user_name: &str) -> Result<DeleteResult> {
         self.c.delete(ids, key, user_name).await
     }
 
-    /// Every matching record with all its sub-table rows ([V] §3.5, `/expand`), one record at a
+    /// Every matching record with all its sub-table rows (\[V\] §3.5, `/expand`), one record at a
     /// time: records come a page at a time (one page fetched ahead), and each record's
     /// sub-table rows are read page by page until its tables are complete before the record is
     /// handed out. Memory holds one page of records and the rows of the record being completed,

@@ -48,7 +48,7 @@ impl SubTable {
         super::upsert_json_rows(&self.client, self.path()?, Self::parent(module_name, record_id)?, rows, &Default::default()).await
     }
 
-    /// One page of the record's rows ([V] §4.2; `page_size` 1..=1000).
+    /// One page of the record's rows (\[V\] §4.2; `page_size` 1..=1000).
     pub async fn list(&self, module_name: &str, record_id: &str, page: u32, page_size: u32) -> Result<Page<SubTableRow>> {
         self.list_as(module_name, record_id, page, page_size).await
     }
@@ -71,7 +71,7 @@ impl SubTable {
         }
     }
 
-    /// Deletes rows of the record's table by their `recordNumber` ([V] §4.3), any number, 1000
+    /// Deletes rows of the record's table by their `recordNumber` (\[V\] §4.3), any number, 1000
     /// per request; idempotent like record deletes (rows already gone are skipped).
     pub async fn delete<S: AsRef<str>>(&self, record_numbers: &[S], module_name: &str, record_id: &str) -> Result<DeleteResult> {
         delete_chunks(&self.client, self.path()?, Self::parent(module_name, record_id)?, record_numbers, "recordNumber", "record_numbers").await

@@ -1,4 +1,4 @@
-//! §5.2 ([V] only): the v2 workflow — list (with its parenthesised filter DSL), one record's
+//! §5.2 (\[V\] only): the v2 workflow — list (with its parenthesised filter DSL), one record's
 //! history, and the five actions `create`, `submit`, `return`, `reopen` and `revision`.
 
 use reqwest::Method;

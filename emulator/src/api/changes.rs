@@ -1,7 +1,7 @@
-//! §2.3/§2.4 and §3.3/§3.4 ([V] only): explicit updates (PATCH) and deletes of master and
+//! §2.3/§2.4 and §3.3/§3.4 (\[V\] only): explicit updates (PATCH) and deletes of master and
 //! module records.
 //!
-//! Records are addressed by `refId` or `recordNumber` — the [V] pages disagree on which
+//! Records are addressed by `refId` or `recordNumber` — the \[V\] pages disagree on which
 //! (REFERENCE.md §13 C11), so both are accepted everywhere; masters have no record numbers, so a
 //! `recordNumber` of a master is matched against its short id. An update item whose record is
 //! not found changes nothing and is not counted. Every request is applied whole or not at all.

@@ -1,4 +1,4 @@
-//! §3.5 ([V] only): `GET /module-record/{moduleName}/expand` — module records with their
+//! §3.5 (\[V\] only): `GET /module-record/{moduleName}/expand` — module records with their
 //! sub-table rows, paged on two axes: the records (`page`, `pageSize` ≤ 100) and, inside every
 //! record, each sub-table (`subTablePageSize` ≤ 100, overridden per table by `subTablePaging`).
 //! Each axis answers a `nextPage` object (`{page, pageSize}`, `null` at the end) that a client

@@ -1,4 +1,4 @@
-//! §1: liveness and readiness (public), and build info ([V] §1.3, with a token).
+//! §1: liveness and readiness (public), and build info (\[V\] §1.3, with a token).
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -12,7 +12,7 @@ pub async fn readiness() -> Response {
     super::json(StatusCode::OK, &json!({ "ok": true }))
 }
 
-/// `GET /build/info` ([V] only): the build's metadata. Needs a token like every other call.
+/// `GET /build/info` (\[V\] only): the build's metadata. Needs a token like every other call.
 pub async fn build_info() -> Response {
     super::json(
         StatusCode::OK,

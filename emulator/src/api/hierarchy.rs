@@ -1,4 +1,4 @@
-//! §6A ([V] only): hierarchy masters — `GET` (paged rows with `sys_rowID`, `sys_parentRowID`,
+//! §6A (\[V\] only): hierarchy masters — `GET` (paged rows with `sys_rowID`, `sys_parentRowID`,
 //! `sys_path`), `POST` (create, object or array ≤ 1000), `PATCH` (update by `sys_rowID`, no
 //! `_id`). There is no `DELETE` (405).
 

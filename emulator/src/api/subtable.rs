@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::server::{Ctx, Shared};
 use crate::state::{Kind, SubRow, UpsertOutcome};
 
-/// The parent record id arrives as `recordName` ([G]) or `recordId` ([V]) — §13 C28.
+/// The parent record id arrives as `recordName` (\[G\]) or `recordId` (\[V\]) — §13 C28.
 fn parent_id(params: &Params) -> ApiResult<String> {
     match (params.text("recordName"), params.text("recordId")) {
         (Some(a), Some(b)) if a != b => Err(ApiError::bad_request("recordName and recordId name different records")),

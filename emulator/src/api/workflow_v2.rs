@@ -1,4 +1,4 @@
-//! §5.2 ([V] only): the v2 workflow — the list (with its parenthesised filter DSL), one
+//! §5.2 (\[V\] only): the v2 workflow — the list (with its parenthesised filter DSL), one
 //! record's history, and five actions (`create`, `submit`, `return`, `reopen`, `revision`)
 //! addressed by record and module in the body instead of the v1 path.
 //!
