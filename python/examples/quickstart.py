@@ -30,7 +30,6 @@ def sync_demo(emu: Emulator) -> None:
         print(f"VENDOR upsert: {done.inserted_count} inserted, {done.updated_count} updated")
         count = sum(1 for _ in client.masters("VENDOR").iter())
         print(f"VENDOR iterated: {count} records")
-        print("as a DataFrame:", client.masters("LOCATION").list().to_pandas().shape)
 
         created = client.modules("CUSTOMMODULE").upsert([{"ref_no": "R-100", "title": "Quick start"}], user_name="johndoe@exto360.com")
         record_id = created.inserted_ids[0]
