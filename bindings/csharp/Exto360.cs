@@ -240,8 +240,11 @@ namespace Exto360
     {
         readonly ClientHandle h;
 
-        // Every native call starts from a Client (instance or static member), and Mono resolves a
-        // P/Invoke without running its class's static constructor: the library is found here.
+        // Every native call starts from a Client, and Mono resolves a P/Invoke when it compiles the
+        // calling method, without running the class's static constructor first: the library is
+        // found here, before an instance's methods are compiled. A static member runs the loader
+        // and only then calls a separate (not inlined) method that holds the P/Invoke: Client.Version
+        // as a program's first call failed from the NuGet package otherwise.
         static Client() { NativeLoader.Load(); }
 
         /// <summary>From a JSON config: {"token", "baseUrl", "projectId", "tenantId", "timeout" (s), "maxRetries", "initialBackoff", "maxBackoff" (s), "retryWrites", "rateLimit",
@@ -261,7 +264,9 @@ namespace Exto360
         public static Client FromEnv() { return new Client("{}"); }
 
         /// <summary>The library version.</summary>
-        public static string Version { get { return Native.Str(Native.exto360_version()); } }
+        public static string Version { get { NativeLoader.Load(); return VersionNative(); } }
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static string VersionNative() { return Native.Str(Native.exto360_version()); }
 
         /// <summary>A client for another project (null: tenant scope), sharing connections and the rate limit.</summary>
         public Client WithProject(string projectId)
@@ -281,6 +286,13 @@ namespace Exto360
 
         /// <summary>Renders a filter object (JSON: {"field", "type", "op", "value"} or {"and"/"or": [...]}) in the API's grammar.</summary>
         public static string RenderFilter(string filterJson)
+        {
+            NativeLoader.Load();
+            return RenderFilterNative(filterJson);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static string RenderFilterNative(string filterJson)
         {
             IntPtr o, e;
             int st = Native.exto360_filter_render(Native.U8(filterJson), out o, out e);
