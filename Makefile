@@ -268,12 +268,19 @@ set-version:
 	$(CARGO) update -q --workspace
 
 ## The SDK's main jobs against the embedded emulator, in every language built so far.
-demo: toolchain python-wheel node-build c-lib jvm-build
+demo: toolchain python-wheel node-build c-lib csharp-build jvm-build
 	$(CARGO) run -q -p exto360 --example quickstart
 	$(PY) python/examples/quickstart.py
 	node node/examples/quickstart.mjs
 	$(MAKE) -s -C bindings/c/examples run PREFIX=$(C_OUT)
+	mcs -nologo -out:$(C_OUT)/Quickstart.exe -r:$(C_OUT)/Exto360.dll -r:System.Json.dll bindings/csharp/examples/Quickstart.cs
+	$(CARGO) build -q -p exto360-emulator -p exto360-cli
+	cd $(C_OUT) && $(abspath tests/packaging/with_emulator.sh) $(abspath $(TARGET_DIR))/debug/exto360-emulator mono Quickstart.exe
 	java -cp $(JVM_JAR) bindings/jvm/examples/java/Quickstart.java
+	@echo "--- the exto360 command: a master into a CSV, then the first lines of the file"
+	tests/packaging/with_emulator.sh $(TARGET_DIR)/debug/exto360-emulator \
+	    $(TARGET_DIR)/debug/exto360 export masters LOCATION -o $(TARGET_DIR)/demo-locations.csv
+	head -3 $(TARGET_DIR)/demo-locations.csv
 
 ## Benchmarks print figures; they never fail on time. They run the release artefacts ($(DIST)).
 bench: toolchain python-wheel node-build c-lib system-deps jvm-build
