@@ -63,12 +63,15 @@ test-rust: system-deps
 # ---------------------------------------------------------------- Python
 # Build tools (maturin, zig, cargo-zigbuild, auditwheel; pinned) and test tools.
 PY_TOOLS := maturin==1.16.0 ziglang==0.17.1 cargo-zigbuild==$(ZIGBUILD_VERSION) auditwheel==6.8.2
-$(VENV)/.installed-$(ZIGBUILD_VERSION):
+PY_PKGS := $(PY_TOOLS) pytest mypy pandas pyarrow polars httpx requests
+# The stamp is named after the package list, so a changed list reinstalls into an existing .venv.
+TOOLS := $(VENV)/.installed-$(shell echo '$(PY_PKGS)' | md5sum | cut -c1-12)
+$(TOOLS):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q $(PY_TOOLS) pytest mypy pandas pyarrow polars httpx requests
+	$(VENV)/bin/pip install -q $(PY_PKGS)
+	rm -f $(VENV)/.installed-*
 	touch $@
-TOOLS := $(VENV)/.installed-$(ZIGBUILD_VERSION)
 
 ## Builds the abi3 manylinux2014 wheel (checked by auditwheel) and installs it into .venv.
 python-wheel: toolchain $(TOOLS)

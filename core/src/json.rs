@@ -62,6 +62,15 @@ fn array<'a>(args: &'a Value, key: &str) -> Result<&'a [Value]> {
     }
 }
 
+/// A list argument that must be given (an empty list is fine): a misspelt key must not
+/// quietly mean "nothing to do".
+pub(crate) fn required_strings(args: &Value, key: &str) -> Result<Vec<String>> {
+    match args.get(key) {
+        None | Some(Value::Null) => Err(bad(key, "is required (a list of strings; [] for none)")),
+        Some(_) => strings(args, key),
+    }
+}
+
 fn strings(args: &Value, key: &str) -> Result<Vec<String>> {
     array(args, key)?
         .iter()
@@ -258,7 +267,7 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
         "workflow.act" => {
             let mut opts = ActOptions::new(req_str(a, "action")?, req_str(a, "userName")?);
             opts.space_name = opt_str(a, "spaceName")?.map(str::to_string);
-            text(&client.workflow(req_str(a, "module")?).act(&strings(a, "recordIds")?, &opts).await?)
+            text(&client.workflow(req_str(a, "module")?).act(&required_strings(a, "recordIds")?, &opts).await?)
         }
         "users.grantAccess" => {
             let grant: GrantAccess = serde_json::from_value(a.get("grant").cloned().unwrap_or(Value::Null))
@@ -268,10 +277,10 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
         "users.list" => page_text(&client.users().list(opt_u32(a, "page")?.unwrap_or(1), opt_u32(a, "pageSize")?.unwrap_or(1000)).await?),
         "users.get" => text(&client.users().get(req_str(a, "username")?).await?),
         "users.groups" => text(&client.users().groups(opt_bool(a, "onlyProjectGroups")?.unwrap_or(false)).await?),
-        "users.activate" => text(&client.users().activate(&strings(a, "usernames")?).await?),
-        "users.deactivate" => text(&client.users().deactivate(&strings(a, "usernames")?).await?),
+        "users.activate" => text(&client.users().activate(&required_strings(a, "usernames")?).await?),
+        "users.deactivate" => text(&client.users().deactivate(&required_strings(a, "usernames")?).await?),
         "users.removeAccess" => text(&client.users().remove_access(req_str(a, "username")?, &strings(a, "projects")?, &strings(a, "groups")?).await?),
-        "users.removeProjectAccess" => text(&client.users().remove_project_access(req_str(a, "username")?, &strings(a, "projectIds")?).await?),
+        "users.removeProjectAccess" => text(&client.users().remove_project_access(req_str(a, "username")?, &required_strings(a, "projectIds")?).await?),
         "filter.render" => text(&filter_from_json(a.get("filter").unwrap_or(&Value::Null)).render()?),
         other => match edition::call(client, other, a).await {
             Some(result) => result,

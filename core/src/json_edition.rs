@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use futures_util::Stream;
 use serde_json::{Value, json};
 
-use super::{bad, opt_bool, opt_str, opt_u32, page_text, req_str, rows, strings, text};
+use super::{bad, opt_bool, opt_str, opt_u32, page_text, req_str, required_strings, rows, strings, text};
 use crate::api::records::RawRow;
 use crate::error::{Error, Result};
 use crate::paging::{FilterArg, Pages};
@@ -94,9 +94,9 @@ pub(super) async fn call(client: &Client, op: &str, a: &Value) -> Option<Result<
     Some(match op {
         "build.info" => client.build_info().await.and_then(|b| text(&b)),
         "masters.update" => run(async { text(&client.masters(req_str(a, "name")?).update(rows(a, "records")?, record_key(a)?).await?) }).await,
-        "masters.delete" => run(async { text(&client.masters(req_str(a, "name")?).delete(&strings(a, "ids")?, record_key(a)?, req_str(a, "userName")?).await?) }).await,
+        "masters.delete" => run(async { text(&client.masters(req_str(a, "name")?).delete(&required_strings(a, "ids")?, record_key(a)?, req_str(a, "userName")?).await?) }).await,
         "modules.update" => run(async { text(&client.modules(req_str(a, "name")?).update(rows(a, "records")?, record_key(a)?, req_str(a, "userName")?).await?) }).await,
-        "modules.delete" => run(async { text(&client.modules(req_str(a, "name")?).delete(&strings(a, "ids")?, record_key(a)?, req_str(a, "userName")?).await?) }).await,
+        "modules.delete" => run(async { text(&client.modules(req_str(a, "name")?).delete(&required_strings(a, "ids")?, record_key(a)?, req_str(a, "userName")?).await?) }).await,
         "subTable.list" => run(async {
             let (page, size) = page_args(a, 1000)?;
             page_text(&client.sub_table(req_str(a, "tableId")?).list_as::<RawRow>(req_str(a, "moduleName")?, req_str(a, "recordId")?, page, size).await?)
@@ -104,7 +104,7 @@ pub(super) async fn call(client: &Client, op: &str, a: &Value) -> Option<Result<
         .await,
         "subTable.delete" => run(async {
             let t = client.sub_table(req_str(a, "tableId")?);
-            text(&t.delete(&strings(a, "recordNumbers")?, req_str(a, "moduleName")?, req_str(a, "recordId")?).await?)
+            text(&t.delete(&required_strings(a, "recordNumbers")?, req_str(a, "moduleName")?, req_str(a, "recordId")?).await?)
         })
         .await,
         "hierarchy.list" => run(async {

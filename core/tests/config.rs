@@ -179,3 +179,22 @@ fn json_config_numbers_out_of_range_are_refused_not_panics() {
     ok["initialBackoff"] = json!(0.001);
     assert!(exto360::json::client_from_json(&ok).is_ok());
 }
+
+#[tokio::test]
+async fn a_missing_list_argument_is_an_error_not_an_empty_list() {
+    // A misspelt key (`usernames` → `usernams`) must not report success having done nothing.
+    let client = exto360::Client::builder().token("t").base_url("http://127.0.0.1:1").rate_limit(None).max_retries(0).build().unwrap();
+    for (op, args) in [
+        ("users.deactivate", json!({"usernams": ["a@x.com"]})),
+        ("users.activate", json!({"usernames": null})),
+        ("workflow.act", json!({"module": "M", "action": "Submit", "userName": "u@x.com"})),
+        ("users.removeProjectAccess", json!({"username": "u@x.com"})),
+        ("masters.delete", json!({"name": "M", "key": "refId", "userName": "u@x.com"})),
+    ] {
+        let e = exto360::json::call(&client, op, &args).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{op}");
+        assert!(e.message().contains("is required"), "{op}: {e}");
+    }
+    // An explicit empty list still means nothing to do.
+    assert!(exto360::json::call(&client, "users.deactivate", &json!({"usernames": []})).await.is_ok());
+}

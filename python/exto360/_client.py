@@ -23,7 +23,7 @@ from ._edition import (
     iterate_rows,
 )
 from ._filter import Filter, filter_arg
-from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult, records_to_pandas
+from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
