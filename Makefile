@@ -249,6 +249,7 @@ bench: toolchain python-wheel node-build c-lib system-deps
 	$(DIST)/hostile
 	$(DIST)/core all
 	$(DIST)/cli all
+	$(DIST)/documents
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_bench.py
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_columnar_bench.py
 	EMULATOR_BIN=$(DIST)/exto360-emulator node bench/node_bench.mjs
