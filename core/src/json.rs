@@ -311,6 +311,7 @@ mod edition;
 // Documents, workspaces and job status.
 #[path = "json_documents.rs"]
 mod documents;
+pub use documents::upload_files;
 pub use edition::{ExpandTexts, expand, expanded_text};
 
 /// What [`call_decoded`] answers: a page of `masters.list`/`modules.list` with rows read by `R`,

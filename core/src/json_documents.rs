@@ -86,6 +86,13 @@ fn log_line(a: &Value) -> Result<LogLine> {
     })
 }
 
+/// `documents.upload` with the files built by the caller (a binding's bytes or stream readers)
+/// instead of the `files` argument; the other arguments (`module`, `recordId`, `meta`, ...)
+/// as for [`super::call`]. Answers the same JSON text (the per-file report), or the same error.
+pub async fn upload_files(client: &Client, files: Vec<UploadFile>, args: &Value) -> Result<String> {
+    text(&client.documents().upload(files, &upload_options(args)?).await?)
+}
+
 /// Runs a documents, workspaces or jobs operation; `None` when `op` is not one.
 pub(super) async fn call(client: &Client, op: &str, a: &Value) -> Option<Result<String>> {
     let docs = || client.documents();
