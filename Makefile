@@ -88,7 +88,8 @@ python-sdist: $(TOOLS)
 
 test-python: python-wheel system-deps
 	cd python/tests && $(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/mypy --strict python/examples/quickstart.py python/examples/dataframes.py
+	$(VENV)/bin/mypy --strict python/examples/quickstart.py python/examples/dataframes.py python/examples/documents.py
+	$(PY) python/examples/documents.py > /dev/null
 	$(PY) python/examples/dataframes.py > /dev/null
 
 # ---------------------------------------------------------------- Node
