@@ -72,8 +72,14 @@ namespace Exto360
         {
             var a = new JsonArray();
             foreach (var f in files) a.Add(f.ToJson());
+            return Upload(a.ToString(), argsJson);
+        }
+
+        /// <summary>Upload with the files as JSON: an array of {"path", "name"?, "contentType"?} or {"name", "text"}.</summary>
+        public string Upload(string filesJson, string argsJson = null)
+        {
             IntPtr o, e;
-            int st = Native.exto360_documents_upload(h, Native.U8(a.ToString()), Native.U8(argsJson), out o, out e);
+            int st = Native.exto360_documents_upload(h, Native.U8(filesJson), Native.U8(argsJson), out o, out e);
             return Native.Check(st, o, e);
         }
 
@@ -190,13 +196,19 @@ namespace Exto360
         /// <summary>Logs message at level "error" and sets the job Failed.</summary>
         public void Fail(string id, string message = null) { IntPtr e; Native.Check(Native.exto360_jobs_fail(h, Native.U8(id), Native.U8(message), out e), e); }
 
+        /// <summary>Starts a job: creates it "In Progress" and returns its id; end it with Update("Completed", ...) or Fail.</summary>
+        public string Start(string title, string type)
+        {
+            IntPtr o, e;
+            int st = Native.exto360_jobs_start(h, Native.U8(title), Native.U8(type), out o, out e);
+            return (string)JsonValue.Parse(Native.Check(st, o, e))["id"];
+        }
+
         /// <summary>Runs body as a job: created "In Progress", "Completed" (with its duration) when body returns;
         /// if body throws, the exception is logged at level "error", the job set "Failed", and the exception rethrown.</summary>
         public void Run(string title, string type, Action<JobRun> body)
         {
-            IntPtr o, e;
-            int st = Native.exto360_jobs_start(h, Native.U8(title), Native.U8(type), out o, out e);
-            var job = new JobRun(h, (string)JsonValue.Parse(Native.Check(st, o, e))["id"]);
+            var job = new JobRun(h, Start(title, type));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             try { body(job); }
             catch (Exception ex)
