@@ -172,6 +172,10 @@ class Jobs {
     const job = opt({ ...fields, jobTitle: title, jobType: type }, { status, createdBy, meta })
     return (await call(this._n, 'jobs.create', { job })).id
   }
+  /** Creates a job In Progress; resolves to its id (end it with update() or fail(); run() does both). */
+  async start(title, type) {
+    return (await call(this._n, 'jobs.start', { title, type })).id
+  }
   list({ projectId, page = 1, pageSize = 50 } = {}) {
     return call(this._n, 'jobs.list', opt({ page, pageSize }, { projectId }))
   }
@@ -192,7 +196,7 @@ class Jobs {
    */
   async run(title, type, fn) {
     if (typeof fn !== 'function') throw invalid('jobs.run needs a function: run(title, type, async job => {...})')
-    const { id } = await call(this._n, 'jobs.start', { title, type })
+    const id = await this.start(title, type)
     const job = new JobRun(this._n, id)
     const started = Date.now()
     let result

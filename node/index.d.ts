@@ -396,6 +396,8 @@ export declare class JobRun {
 /** `client.jobs`. */
 export declare class Jobs {
   create(title: string, type: JobType, options?: { status?: JobStatus; createdBy?: string; meta?: Record<string, unknown>; [field: string]: unknown }): Promise<string>
+  /** Creates a job In Progress; resolves to its id. */
+  start(title: string, type: JobType): Promise<string>
   /** One page (`pageSize` ≤ 200) of `projectId`'s jobs (default: the client's project). */
   list(options?: { projectId?: string; page?: number; pageSize?: number }): Promise<Page<Record<string, unknown>>>
   update(id: string, options: { status: JobStatus; duration?: number; completedAt?: string }): Promise<void>
