@@ -413,9 +413,11 @@ fn blocking_forms_upload_download_workspaces_and_jobs() {
     assert_eq!(log[0].0, json!("starting"));
 
     // A job whose end cannot be reported still returns work's own outcome.
-    let id = jobs.create(&json!({"jobTitle": "Manual", "jobType": "Load"})).unwrap();
-    jobs.update(&id, &exto360::JobUpdate { status: "In Progress".into(), ..Default::default() }).unwrap();
-    jobs.log(&id, &exto360::LogLine::new("half way")).unwrap();
-    let e = jobs.update(&id, &exto360::JobUpdate { status: "Done".into(), ..Default::default() }).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    let faults = json!([{"kind": "status", "status": 400, "method": "PUT", "path": "/api/v1/jobstatus"}]);
+    emu.set_faults(serde_json::from_value(faults).unwrap()).unwrap();
+    assert_eq!(jobs.run("Unreported", "Load", |_| Ok(7)).unwrap(), 7);
+    let e = jobs.run("Unreported failure", "Load", |_| -> exto360::Result<()> { Err(exto360::Error::invalid_input("own error")) }).unwrap_err();
+    assert_eq!(e.message(), "own error");
+    let puts = emu.journal().into_iter().filter(|e| e["method"] == "PUT" && e["status"] == 400).count();
+    assert_eq!(puts, 2, "both ends were attempted");
 }
