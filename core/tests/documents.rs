@@ -421,3 +421,18 @@ fn blocking_forms_upload_download_workspaces_and_jobs() {
     let puts = emu.journal().into_iter().filter(|e| e["method"] == "PUT" && e["status"] == 400).count();
     assert_eq!(puts, 2, "both ends were attempted");
 }
+
+#[tokio::test]
+async fn a_reader_that_fails_mid_upload_is_reported_with_its_own_error() {
+    let env = Env::start().await;
+    let c = scoped(&env).retry_writes(true).build().unwrap();
+    let pieces = vec![Ok(Bytes::from(vec![1u8; 300_000])), Err(std::io::Error::other("disk read failed at 300000"))];
+    let reader = tokio_util::io::StreamReader::new(futures_util::stream::iter(pieces));
+    let e = c.documents().upload(vec![UploadFile::bytes("ok.txt", "fine"), UploadFile::reader("bad.bin", reader, None)], &UploadOptions::new()).await.unwrap_err();
+    assert!(e.to_string().contains("disk read failed"), "{e}");
+    // The body broke off mid-request: never retried, and not claimed as stored or as refused.
+    assert_eq!(e.retries(), 0);
+    let r = e.upload().unwrap();
+    assert_eq!(r.files.iter().map(|f| f.state).collect::<Vec<_>>(), vec![FileState::Unknown, FileState::Unknown], "{r:?}");
+    assert!(uploads(&env).iter().all(|u| u.0 != 200), "{:?}", uploads(&env));
+}
