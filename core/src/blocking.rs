@@ -111,7 +111,7 @@ impl Client {
     pub fn hierarchy(&self, name: &str) -> Hierarchy {
         Hierarchy { c: self.clone(), a: self.inner.hierarchy(name) }
     }
-    /// Documents: upload and download ([V] §6A).
+    /// Documents: upload and download (REFERENCE.md §6A, edition V).
     pub fn documents(&self) -> Documents {
         Documents { c: self.clone(), a: self.inner.documents() }
     }
