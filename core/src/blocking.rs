@@ -111,7 +111,7 @@ impl Client {
     pub fn hierarchy(&self, name: &str) -> Hierarchy {
         Hierarchy { c: self.clone(), a: self.inner.hierarchy(name) }
     }
-    /// Documents: upload and download ([V] §6A).
+    /// Documents: upload and download (REFERENCE.md §6A, edition V).
     pub fn documents(&self) -> Documents {
         Documents { c: self.clone(), a: self.inner.documents() }
     }
@@ -405,15 +405,9 @@ impl Jobs {
     }
     /// See [`crate::Jobs::run`]: `work` runs on the calling thread with a blocking handle.
     pub fn run<T>(&self, title: &str, job_type: &str, work: impl FnOnce(&JobRun) -> Result<T>) -> Result<T> {
-        let job = JobRun { c: self.c.clone(), a: self.c.block(self.a.start(title, job_type))??, };
+        let job = JobRun { c: self.c.clone(), a: self.c.block(self.a.start(title, job_type))?? };
         let outcome = work(&job);
-        let end = match &outcome {
-            Ok(_) => job.finish("Completed"),
-            Err(e) => job.fail(&e.to_string()),
-        };
-        if let Err(e) = end {
-            tracing::warn!(job = %job.a.id(), "exto360: could not report the job's end: {e}");
-        }
+        job.end(&outcome);
         outcome
     }
 }
@@ -435,5 +429,11 @@ impl JobRun {
     }
     pub fn fail(&self, message: &str) -> Result<()> {
         self.c.block(self.a.fail(message))?
+    }
+    /// See [`crate::JobRun::end`].
+    pub fn end<T>(&self, outcome: &Result<T>) {
+        if let Err(e) = self.c.block(self.a.end(outcome)) {
+            tracing::warn!(job = %self.a.id(), "exto360: could not report the job's end: {e}");
+        }
     }
 }

@@ -160,15 +160,8 @@ impl Jobs {
         Fut: std::future::Future<Output = Result<T>>,
     {
         let job = self.start(title, job_type).await?;
-        let handle = job.clone();
-        let outcome = work(job).await;
-        let end = match &outcome {
-            Ok(_) => handle.finish("Completed").await,
-            Err(e) => handle.fail(&e.to_string()).await,
-        };
-        if let Err(e) = end {
-            tracing::warn!(job = %handle.id, "exto360: could not report the job's end: {e}");
-        }
+        let outcome = work(job.clone()).await;
+        job.end(&outcome).await;
         outcome
     }
 }
@@ -197,6 +190,18 @@ impl JobRun {
     pub async fn finish(&self, status: &str) -> Result<()> {
         let duration = self.started.map(|s| s.elapsed().as_millis() as u64);
         self.jobs.update(&self.id, &JobUpdate { status: status.into(), duration, completed_at: None }).await
+    }
+    /// Reports the end of the job from its work's `outcome`: Completed, or the error logged
+    /// (level `error`) and Failed. A failure to report is logged (tracing), not returned, so it
+    /// never replaces the work's own outcome. What [`Jobs::run`] does after the work.
+    pub async fn end<T>(&self, outcome: &Result<T>) {
+        let reported = match outcome {
+            Ok(_) => self.finish("Completed").await,
+            Err(e) => self.fail(&e.to_string()).await,
+        };
+        if let Err(e) = reported {
+            tracing::warn!(job = %self.id, "exto360: could not report the job's end: {e}");
+        }
     }
     /// Logs `message` at level `error` and sets Failed.
     pub async fn fail(&self, message: &str) -> Result<()> {

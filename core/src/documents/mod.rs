@@ -1,4 +1,4 @@
-//! Documents (REFERENCE.md §6A, [V] only): files attached to records — uploaded in requests of
+//! Documents (REFERENCE.md §6A, edition V only): files attached to records — uploaded in requests of
 //! at most 100 files, streamed from paths, bytes or async readers (a file is never held whole
 //! in memory), and downloaded to a path (written beside it under a temporary name and renamed
 //! only when complete) or as a byte stream.

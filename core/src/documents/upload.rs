@@ -15,7 +15,7 @@ use tokio::io::AsyncRead;
 
 use super::{Documents, MAX_FILES_PER_REQUEST};
 use crate::client::{Call, MultipartBody, Safety};
-use crate::error::{BulkReport, Error, Result, WriteState};
+use crate::error::{BulkReport, Error, Evidence, Result, WriteState};
 
 /// Read buffer of a streamed file part: large enough for throughput, small next to the 64 MB
 /// a 1 GB upload may use.
@@ -98,6 +98,15 @@ impl UploadFile {
             ct.parse::<mime_guess::mime::Mime>().map_err(|_| Error::invalid_input(format!("files[{i}] content type '{ct}' is not a MIME type")))?;
         }
         Ok(())
+    }
+
+    /// The size sent, when known before sending (a reader's only if the caller gave it).
+    fn known_size(&self) -> Option<u64> {
+        match &self.source {
+            Source::Bytes(b) => Some(b.len() as u64),
+            Source::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Reader(_, n) => *n,
+        }
     }
 
     fn mime(&self) -> String {
@@ -286,23 +295,39 @@ struct FileError {
 }
 
 /// The outcome of one request's files (`first` is the index of its first file).
+///
+/// The answer lists stored files (`data`) and refused ones (`errors`) apart, by file name, so
+/// files that share a name are told apart by size: first every file of known size takes a
+/// stored entry of its name and size; then, in order, each remaining file takes a stored entry
+/// of its name whose size cannot contradict it, else a refusal of its name, else any stored
+/// entry of its name. (Without this, of two `a.pdf`, the too-large first one would be reported
+/// stored and the stored second one refused.)
 fn chunk_reports(files: &[UploadFile], first: usize, outcome: &std::result::Result<Answer, Error>) -> Vec<FileReport> {
     let report = |i: usize, f: &UploadFile, state, document, message| FileReport { index: first + i, file_name: f.name.clone(), state, document, message };
     match outcome {
         Ok(answer) => {
-            // Each file takes the first unclaimed answer entry with its name: stored, then failed.
             let mut data: Vec<Option<&UploadedDocument>> = answer.data.iter().map(Some).collect();
             let mut errors: Vec<Option<&FileError>> = answer.errors.iter().map(Some).collect();
+            let sizes: Vec<Option<u64>> = files.iter().map(UploadFile::known_size).collect();
+            let mut claim = |f: &UploadFile, fits: &dyn Fn(&UploadedDocument) -> bool| {
+                data.iter_mut().find(|d| d.is_some_and(|d| d.file_name.as_deref() == Some(f.name.as_str()) && fits(d))).and_then(Option::take).cloned()
+            };
+            let mut stored: Vec<Option<UploadedDocument>> =
+                files.iter().zip(&sizes).map(|(f, size)| size.and_then(|n| claim(f, &|d| d.file_size == Some(n)))).collect();
             files
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
-                    if let Some(slot) = data.iter_mut().find(|d| d.is_some_and(|d| d.file_name.as_deref() == Some(f.name.as_str()))) {
-                        return report(i, f, FileState::Uploaded, slot.take().cloned(), None);
+                    let doc = stored[i].take().or_else(|| claim(f, &|d| sizes[i].is_none() || d.file_size.is_none()));
+                    if let Some(doc) = doc {
+                        return report(i, f, FileState::Uploaded, Some(doc), None);
                     }
                     if let Some(slot) = errors.iter_mut().find(|e| e.is_some_and(|e| e.file_name.as_deref() == Some(f.name.as_str()))) {
                         let msg = slot.take().and_then(|e| e.message.clone()).or_else(|| answer.message.clone());
                         return report(i, f, FileState::Failed, None, msg);
+                    }
+                    if let Some(doc) = claim(f, &|_| true) {
+                        return report(i, f, FileState::Uploaded, Some(doc), None);
                     }
                     report(i, f, FileState::Unknown, None, Some("the answer names this file neither as stored nor as failed".into()))
                 })
@@ -375,7 +400,12 @@ impl Documents {
                     report.unknown_count,
                     failed.join("; ")
                 );
-                Error::partly_refused(200, msg, Some(if report.uploaded_count > 0 { "errors.error_partial_upload" } else { "errors.error_upload_failed" }.into()), failed)
+                let mut e = Error::partly_refused(200, msg, Some(if report.uploaded_count > 0 { "errors.error_partial_upload" } else { "errors.error_upload_failed" }.into()), failed);
+                // Nothing stored: the write as a whole did not happen (or may not have).
+                if report.uploaded_count == 0 {
+                    e.set_evidence(if report.unknown_count == 0 { Evidence::NotApplied } else { Evidence::Maybe });
+                }
+                e
             }
         };
         err.set_bulk(report.bulk());
