@@ -94,7 +94,8 @@ python-sdist: $(TOOLS)
 
 test-python: python-wheel system-deps
 	cd python/tests && $(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/mypy --strict python/examples/quickstart.py python/examples/dataframes.py
+	$(VENV)/bin/mypy --strict python/examples/quickstart.py python/examples/dataframes.py python/examples/documents.py
+	$(PY) python/examples/documents.py > /dev/null
 	$(PY) python/examples/dataframes.py > /dev/null
 
 # ---------------------------------------------------------------- Node
@@ -289,6 +290,7 @@ bench: toolchain python-wheel node-build c-lib system-deps jvm-build
 	$(DIST)/hostile
 	$(DIST)/core all
 	$(DIST)/cli all
+	$(DIST)/documents
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_bench.py
 	EMULATOR_BIN=$(DIST)/exto360-emulator $(PY) bench/python_columnar_bench.py
 	EMULATOR_BIN=$(DIST)/exto360-emulator node bench/node_bench.mjs

@@ -93,6 +93,20 @@ async function edition(c, op, a) {
     case 'workflow.iter': return ids(c.workflow(a.module).iter(wfOpts))
     case 'workflow.history': return c.workflow(a.module).history(a.recordNumber)
     case 'workflow.transition': return c.workflow(a.module).transition(a.step, a.recordId, a)
+    // The files' JSON form as the core reads it (Buffers and Readables are tested in test/documents.test.js).
+    case 'documents.upload': return c.documents.upload((a.files ?? []).map((f) => (f && typeof f === 'object' && typeof f.text === 'string' && f.path === undefined ? { ...f, data: Buffer.from(f.text) } : f)), a)
+    case 'documents.download': return c.documents.download(a.id, a.path, a)
+    case 'documents.downloadAll': return c.documents.downloadAll(a.recordId, a.path, a)
+    case 'workspaces.create': return c.workspaces.create(a.name, a)
+    case 'workspaces.list': return c.workspaces.list(a)
+    case 'workspaces.get': return c.workspaces.get(a.id)
+    case 'workspaces.update': return c.workspaces.update(a.id, a)
+    case 'jobs.create': { const j = a.job ?? {}; return { id: await c.jobs.create(j.jobTitle ?? j.title, j.jobType ?? j.type, j) } }
+    case 'jobs.start': return { id: await c.jobs.start(a.title, a.type) }
+    case 'jobs.list': return c.jobs.list(a)
+    case 'jobs.update': await c.jobs.update(a.id, a); return {}
+    case 'jobs.log': await c.jobs.log(a.id, a.message, a); return {}
+    case 'jobs.fail': await c.jobs.fail(a.id, a.message); return {}
   }
   throw new exto.InvalidInputError(`unknown operation ${op}`)
 }
@@ -103,6 +117,7 @@ function error(e) {
   return {
     kind: src.code, status: src.status ?? null, summary: src.summary ?? null, details: src.details ?? null, retries: e.retries, message: src.message,
     bulk: b ? { total: b.total, insertedIds: b.insertedIds, written: b.writtenRanges, notWritten: b.notWrittenRanges, unknown: b.unknownRanges } : null,
+    upload: e.upload ?? null,
   }
 }
 

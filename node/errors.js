@@ -4,12 +4,15 @@
 // its input is a BulkWriteError saying which items were written. The token is never in them.
 
 class Exto360Error extends Error {
-  constructor(message, { code = 'error', retries = 0, bulk = null } = {}) {
+  constructor(message, { code = 'error', retries = 0, bulk = null, upload = null } = {}) {
     super(message)
     this.name = new.target.name
     this.code = code
     this.retries = retries
     this.bulk = bulk
+    /** For a document upload that did not upload every file: `{uploadedCount, failedCount,
+     * unknownCount, files: [{index, fileName, state, document, message}]}`; else null. */
+    this.upload = upload
   }
 }
 
@@ -58,8 +61,8 @@ class BulkReport {
 }
 
 class BulkWriteError extends Exto360Error {
-  constructor(message, { cause, bulk, retries }) {
-    super(message, { code: 'bulk_write', retries, bulk })
+  constructor(message, { cause, bulk, retries, upload = null }) {
+    super(message, { code: 'bulk_write', retries, bulk, upload })
     this.cause = cause
   }
   get written() { return this.bulk.written }
@@ -90,7 +93,7 @@ function fromNative(err) {
     return err
   }
   const bulk = info.bulk ? new BulkReport(info.bulk) : null
-  const opts = { ...info, code: info.kind, bulk }
+  const opts = { ...info, code: info.kind, bulk, upload: info.upload ?? null }
   let e
   if (BY_KIND[info.kind]) e = new BY_KIND[info.kind](info.message, opts)
   else if (info.kind === 'timeout') e = new TimeoutError(info.message, opts)
@@ -99,7 +102,7 @@ function fromNative(err) {
   else e = new Exto360Error(info.message, opts)
   if (bulk && (bulk.writtenRanges.length || bulk.unknownRanges.length)) {
     const msg = `${info.message} [bulk: ${sum(bulk.writtenRanges)} of ${bulk.total} written, ${sum(bulk.notWrittenRanges)} not written, ${sum(bulk.unknownRanges)} unknown]`
-    return new BulkWriteError(msg, { cause: e, bulk, retries: info.retries })
+    return new BulkWriteError(msg, { cause: e, bulk, retries: info.retries, upload: opts.upload })
   }
   return e
 }

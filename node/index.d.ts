@@ -298,11 +298,129 @@ export declare class Health {
   readiness(): Promise<{ ok: boolean }>
 }
 
+/** A stored document as the upload answers it. */
+export interface UploadedDocument {
+  documentId: string
+  locationPath?: string | null
+  fileName?: string | null
+  fileSize?: number | null
+  meta?: Record<string, unknown> | null
+  [key: string]: unknown
+}
+/** One file of an upload, in input order. */
+export interface FileReport {
+  index: number
+  fileName: string
+  /** `uploaded`; `failed` (not stored: `message` says why); `unknown` (its answer was lost). */
+  state: 'uploaded' | 'failed' | 'unknown'
+  document: UploadedDocument | null
+  message: string | null
+}
+export interface UploadReport {
+  uploadedCount: number
+  failedCount: number
+  unknownCount: number
+  files: FileReport[]
+}
+/**
+ * One file to upload: a path, a Buffer/Uint8Array (needs a name: use the object form), a
+ * Readable (a `fs.ReadStream` is named after its path), or `{name, contentType, path | data | stream, size}`.
+ */
+export type UploadSource =
+  | string
+  | NodeJS.ReadableStream
+  | { path: string; name?: string; contentType?: string }
+  | { name: string; data: Uint8Array; contentType?: string }
+  | { name: string; stream: NodeJS.ReadableStream; size?: number; contentType?: string }
+export interface UploadOptions {
+  module?: string
+  /** The record the files attach to (with `module`). */
+  recordId?: string
+  meta?: Record<string, unknown>
+  linkedRefId?: string
+  groupId?: string
+  folderId?: string
+  /** Upload new versions of this document. */
+  parentId?: string
+  scope?: string[]
+}
+/** A download written to `path` (it appears only when complete). */
+export interface DownloadedFile {
+  path: string
+  bytes: number
+  fileName: string | null
+  contentType: string | null
+}
+/** A download as a stream of Buffers; breaks off with an error if the answer does. */
+export type DocumentStream = import('node:stream').Readable & { fileName: string | null; contentType: string | null; contentLength: number | null }
+
+/** `client.documents`. */
+export declare class Documents {
+  /**
+   * Uploads any number of files (100 per request), streamed. Resolves when every file was
+   * uploaded; otherwise rejects (a `BulkWriteError` when some were stored) with `err.upload`.
+   */
+  upload(files: Iterable<UploadSource>, options?: UploadOptions): Promise<UploadReport>
+  /** Writes document `id` to `path` via a temporary file renamed when complete; a failure leaves nothing. */
+  download(id: string, path: string, options?: { version?: string }): Promise<DownloadedFile>
+  /** Writes the zip of every attachment of record `recordId` to `path`. */
+  downloadAll(recordId: string, path: string, options: { module: string }): Promise<DownloadedFile>
+  stream(id: string, options?: { version?: string }): Promise<DocumentStream>
+  streamAll(recordId: string, options: { module: string }): Promise<DocumentStream>
+}
+
+export interface Workspace {
+  id: string
+  name: string
+  parentId: string | null
+  createdAt?: string
+  updatedAt?: string
+  [key: string]: unknown
+}
+/** `client.workspaces`. */
+export declare class Workspaces {
+  create(name: string, options?: { parentId?: string }): Promise<Workspace>
+  /** One page (`pageSize` ≤ 1000); `total` and `totalPages` are null (the API answers a bare array). */
+  list(options?: { page?: number; pageSize?: number; filter?: string; sort?: string }): Promise<Page<Workspace>>
+  get(id: string): Promise<Workspace>
+  update(id: string, options: { name: string; parentId?: string }): Promise<Workspace>
+}
+
+export type JobStatus = 'Not Started' | 'In Progress' | 'Completed' | 'Failed'
+export type JobType = 'Summarize' | 'Spread' | 'Import' | 'Export' | 'Load' | 'Copy' | 'Scenario_Creation' | 'Schedule' | 'CX' | 'SSM' | 'ItemMasterIntegration' | 'CxStepDates' | 'Slotting Job'
+/** A job being reported by `jobs.run`. */
+export declare class JobRun {
+  readonly id: string
+  log(message: string, options?: { level?: string }): Promise<void>
+}
+/** `client.jobs`. */
+export declare class Jobs {
+  create(title: string, type: JobType, options?: { status?: JobStatus; createdBy?: string; meta?: Record<string, unknown>; [field: string]: unknown }): Promise<string>
+  /** Creates a job In Progress; resolves to its id. */
+  start(title: string, type: JobType): Promise<string>
+  /** One page (`pageSize` ≤ 200) of `projectId`'s jobs (default: the client's project). */
+  list(options?: { projectId?: string; page?: number; pageSize?: number }): Promise<Page<Record<string, unknown>>>
+  update(id: string, options: { status: JobStatus; duration?: number; completedAt?: string }): Promise<void>
+  log(id: string, message: string, options?: { level?: string; duration?: number; timeStamp?: string }): Promise<void>
+  /** Logs `message` at level error and sets the job Failed. */
+  fail(id: string, message?: string): Promise<void>
+  /**
+   * Runs `fn` as a job: created In Progress, Completed (with its duration) when `fn` resolves;
+   * if it throws, the error is logged, the job set Failed and the error rethrown.
+   */
+  run<T>(title: string, type: JobType, fn: (job: JobRun) => Promise<T> | T): Promise<T>
+}
+
 /** The Exto360 Data API client. */
 export declare class Client {
   constructor(options?: ClientOptions)
   readonly users: Users
   readonly health: Health
+  /** Files attached to records (the client needs `tenantId` and `projectId`). */
+  readonly documents: Documents
+  readonly workspaces: Workspaces
+  /** Job status and log lines; `run(title, type, async job => ...)` reports a function as a job. */
+  readonly jobs: Jobs
   /** A copy scoped to another project (`null`: tenant scope), sharing connections and the rate limit. */
   withProject(projectId: string | null): Client
   masters(name: string): Masters
@@ -392,6 +510,8 @@ export declare class Exto360Error extends Error {
   readonly retries: number
   /** For failed bulk writes: which input items were written. */
   readonly bulk: BulkReport | null
+  /** For a document upload that did not upload every file: each file's outcome. */
+  readonly upload: UploadReport | null
 }
 /** The API answered an error status. */
 export declare class ApiError extends Exto360Error {

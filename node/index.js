@@ -5,6 +5,8 @@
 const native = require('./native.js')
 const errors = require('./errors.js')
 const { Filter, Field } = require('./filter.js')
+const { Documents, Workspaces, Jobs, JobRun } = require('./documents.js')
+const { call } = require('./call.js')
 
 /** The version of exto360 (e.g. "0.1.0"): one number for the Rust core and every package. */
 function version() {
@@ -29,16 +31,6 @@ function config(opts = {}) {
   }
   if (opts.rateLimit !== undefined) cfg.rateLimit = opts.rateLimit === false || opts.rateLimit === 0 || opts.rateLimit === null ? null : opts.rateLimit
   return cfg
-}
-
-async function call(n, op, args) {
-  let text
-  try {
-    text = await n.call(op, JSON.stringify(args ?? {}))
-  } catch (e) {
-    throw fromNative(e)
-  }
-  return JSON.parse(text)
 }
 
 async function* pages(n, op, args) {
@@ -313,6 +305,9 @@ class Client {
     }
     this.users = new Users(this._n)
     this.health = new Health(this._n)
+    this.documents = new Documents(this._n)
+    this.workspaces = new Workspaces(this._n)
+    this.jobs = new Jobs(this._n)
   }
   /** A copy scoped to another project (`null`: tenant scope). */
   withProject(projectId) {
@@ -357,4 +352,4 @@ class Client {
 
 // The error classes are exported; the native-error mapping stays internal.
 const { fromNative: _internal, ...errorClasses } = errors
-module.exports = { Client, Filter, Field, ...errorClasses, version }
+module.exports = { Client, Filter, Field, JobRun, ...errorClasses, version }

@@ -58,7 +58,14 @@ impl EmulatorProcess {
     pub fn start(count: usize, rate_limit: &str) -> EmulatorProcess {
         let data = serde_json::json!({"tenants": [{"id": "bench", "tokens": [{"token": "bench", "user": "bench@x.com"}],
             "masters": [{"name": "BIG", "unique": ["code"], "generate": {"count": count}}, {"name": "SINK", "unique": ["code"]}]}]});
-        let path = std::env::temp_dir().join(format!("exto360-bench-{}-{count}.json", std::process::id()));
+        EmulatorProcess::with_data(&data, rate_limit)
+    }
+
+    /// An emulator process serving `data` (a dataset).
+    pub fn with_data(data: &serde_json::Value, rate_limit: &str) -> EmulatorProcess {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("exto360-bench-{}-{n}.json", std::process::id()));
         std::fs::write(&path, data.to_string()).expect("write dataset");
         let bin = emulator_binary();
         let mut child = Command::new(&bin)

@@ -10,6 +10,7 @@ static class ConformanceExec
 {
     static string S(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? (string)o[k] : null; }
     static string J(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? o[k].ToString() : null; }
+    static long? L(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? (long?)(long)o[k] : null; }
     static int? I(JsonValue o, string k) { return o.ContainsKey(k) && o[k] != null ? (int?)(int)o[k] : null; }
 
     static ListOptions Opts(JsonValue a)
@@ -112,6 +113,19 @@ static class ConformanceExec
             case "workflow.iter": return Ids(c.Workflow(S(a, "module")).Pages(a.ToString()));
             case "workflow.history": return c.Workflow(S(a, "module")).History(S(a, "recordNumber"));
             case "workflow.transition": return c.Workflow(S(a, "module")).Transition(S(a, "step"), S(a, "recordId"), a.ToString());
+            case "documents.upload": return c.Documents.Upload(J(a, "files"), a.ToString());
+            case "documents.download": return c.Documents.Download(S(a, "id"), S(a, "path"), S(a, "version"));
+            case "documents.downloadAll": return c.Documents.DownloadAll(S(a, "recordId"), S(a, "module"), S(a, "path"));
+            case "workspaces.create": return c.Workspaces.Create(S(a, "name"), S(a, "parentId"));
+            case "workspaces.list": return c.Workspaces.List(I(a, "page") ?? 1, I(a, "pageSize") ?? 25, S(a, "filter"), S(a, "sort"));
+            case "workspaces.get": return c.Workspaces.Get(S(a, "id"));
+            case "workspaces.update": return c.Workspaces.Update(S(a, "id"), S(a, "name"), S(a, "parentId"));
+            case "jobs.create": return new JsonObject { { "id", c.Jobs.Create(J(a, "job")) } }.ToString();
+            case "jobs.start": return new JsonObject { { "id", c.Jobs.Start(S(a, "title"), S(a, "type")) } }.ToString();
+            case "jobs.list": return c.Jobs.List(S(a, "projectId"), I(a, "page") ?? 1, I(a, "pageSize") ?? 50);
+            case "jobs.update": c.Jobs.Update(S(a, "id"), S(a, "status"), L(a, "duration"), S(a, "completedAt")); return "{}";
+            case "jobs.log": c.Jobs.Log(S(a, "id"), S(a, "message"), S(a, "level")); return "{}";
+            case "jobs.fail": c.Jobs.Fail(S(a, "id"), S(a, "message")); return "{}";
         }
         throw new ArgumentException("unknown operation " + op);
     }

@@ -14,7 +14,7 @@ static class Emu
     [DllImport("exto360_testing")] static extern void exto360_emulator_free(IntPtr emu);
     static byte[] U8(string s) { var b = System.Text.Encoding.UTF8.GetBytes(s + "\0"); return b; }
     static string Str(IntPtr p) { return Marshal.PtrToStringAnsi(p); }
-    public static IntPtr Start() { IntPtr e, err; if (exto360_emulator_start(null, out e, out err) != 0) throw new Exception("emulator"); return e; }
+    public static IntPtr Start(string options = null) { IntPtr e, err; if (exto360_emulator_start(options == null ? null : U8(options), out e, out err) != 0) throw new Exception("emulator"); return e; }
     public static string Url(IntPtr e) { return Str(exto360_emulator_url(e)); }
     public static string Token(IntPtr e) { return Str(exto360_emulator_token(e)); }
     public static void Faults(IntPtr e, string json) { IntPtr err; exto360_emulator_set_faults(e, U8(json), out err); }
@@ -30,6 +30,68 @@ static class Tests
         try { a(); } catch (T e) { return e; } catch (Exception e) { Check(false, what + ": wrong exception " + e.GetType().Name + " " + e.Message); return null; }
         Check(false, what + ": no exception");
         return null;
+    }
+
+    static string Cfg(IntPtr emu) { return "{\"token\":\"" + Emu.Token(emu) + "\",\"baseUrl\":\"" + Emu.Url(emu) + "\",\"rateLimit\":null,\"tenantId\":\"cwWdTZK\",\"projectId\":\"Vx6-j2Z\",\"initialBackoff\":0.001,\"maxBackoff\":0.002}"; }
+
+    // Documents, workspaces and jobs: byte-identical round trip, interrupted download, partial upload, Jobs.Run.
+    static void Documents(IntPtr emu)
+    {
+        string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "exto360-cs-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(dir);
+        var data = new byte[3 * 1024 * 1024 + 17];
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)((i * 7 + i / 251) % 256);
+        string src = System.IO.Path.Combine(dir, "big.bin");
+        System.IO.File.WriteAllBytes(src, data);
+        using (var client = new Client(Cfg(emu)))
+        {
+            string repJson = client.Documents.Upload(new[] { new UploadFile(src), new UploadFile(src, "copy.bin") }, "{\"meta\":{\"k\":1}}");
+            var rep = JsonValue.Parse(repJson);
+            Check((int)rep["uploadedCount"] == 2 && (string)rep["files"][1]["fileName"] == "copy.bin", "upload " + repJson);
+            string id = (string)rep["files"][0]["document"]["documentId"];
+            string dst = System.IO.Path.Combine(dir, "out.bin");
+            Check((long)JsonValue.Parse(client.Documents.Download(id, dst))["bytes"] == data.Length, "download bytes");
+            Check(System.IO.File.ReadAllBytes(dst).SequenceEqual(data), "downloaded bytes are the uploaded bytes");
+            System.IO.File.Delete(dst);
+            using (var ms = new System.IO.MemoryStream(new byte[] { 1, 2, 3 }))
+            {
+                var r2 = JsonValue.Parse(client.Documents.Upload("s.bin", ms));
+                var back = new System.IO.MemoryStream();
+                client.Documents.Download((string)r2["files"][0]["document"]["documentId"], back);
+                Check(back.ToArray().SequenceEqual(new byte[] { 1, 2, 3 }), "stream round trip");
+            }
+            Emu.Faults(emu, "[{\"kind\":\"truncate\",\"path\":\"/api/v1/documents/download\"}]");
+            var cut = Throws<Exto360Exception>(() => client.Documents.Download(id, dst), "truncated download");
+            if (cut != null) Check(cut.Kind == ErrorKind.Connection, "connection error " + cut.Kind);
+            Check(System.IO.Directory.GetFileSystemEntries(dir).Length == 1, "nothing left by the interrupted download");
+            Emu.Faults(emu, "[]");
+
+            var w = JsonValue.Parse(client.Workspaces.Create("Plant A"));
+            Check((string)JsonValue.Parse(client.Workspaces.Update((string)w["id"], "Plant B"))["name"] == "Plant B", "workspace update");
+            Check(client.Workspaces.List(1, 1000).Contains("Plant B") && client.Workspaces.Get((string)w["id"]).Contains("Plant B"), "workspaces list/get");
+            string okId = null, badId = null;
+            client.Jobs.Run("Nightly import", "Import", job => { okId = job.Id; job.Log("read 10 rows"); });
+            Throws<InvalidOperationException>(() => client.Jobs.Run("Broken", "Import", job => { badId = job.Id; throw new InvalidOperationException("boom"); }), "Run rethrows");
+            var jobs = (JsonArray)JsonValue.Parse(client.Jobs.List(null, 1, 200))["rows"];
+            Func<string, JsonValue> find = jid => jobs.First(j => (string)j["_id"] == jid);
+            Check((string)find(okId)["status"] == "Completed" && find(okId)["log"].ToString().Contains("read 10 rows"), "job completed");
+            Check((string)find(badId)["status"] == "Failed" && find(badId)["log"].ToString().Contains("InvalidOperationException: boom"), "job failed " + find(badId).ToString());
+        }
+        IntPtr small = Emu.Start("{\"settings\":{\"maxFileBytes\":10}}");
+        using (var client = new Client(Cfg(small)))
+        {
+            System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "s.txt"), "small");
+            System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "b.txt"), "01234567890");
+            var partial = Throws<Exto360Exception>(() => client.Documents.Upload(new[] { new UploadFile(System.IO.Path.Combine(dir, "s.txt")), new UploadFile(System.IO.Path.Combine(dir, "b.txt")) }), "partial upload");
+            if (partial != null)
+            {
+                var j = JsonValue.Parse(partial.Json);
+                Check(partial.Kind == ErrorKind.BadRequest && partial.Status == 200 && partial.Summary == "errors.error_partial_upload", "partial kind");
+                Check((int)j["upload"]["uploadedCount"] == 1 && (string)j["upload"]["files"][1]["state"] == "failed", "per-file report " + partial.Json);
+            }
+        }
+        Emu.Stop(small);
+        System.IO.Directory.Delete(dir, true);
     }
 
     static int Main()
@@ -117,6 +179,7 @@ static class Tests
                 Throws<Exto360Exception>(() => wf.Transition("submit", "MOD-1", "{\"userName\":\"johndoe@exto360.com\",\"actionName\":\"Submit\"}"), "space required");
             }
         }
+        Documents(emu);
         Emu.Stop(emu);
         if (failures > 0) { Console.Error.WriteLine(failures + " check(s) failed"); return 1; }
         Console.WriteLine("all C# checks passed");

@@ -111,6 +111,16 @@ impl Client {
     pub fn hierarchy(&self, name: &str) -> Hierarchy {
         Hierarchy { c: self.clone(), a: self.inner.hierarchy(name) }
     }
+    /// Documents: upload and download (REFERENCE.md §6A, edition V).
+    pub fn documents(&self) -> Documents {
+        Documents { c: self.clone(), a: self.inner.documents() }
+    }
+    pub fn workspaces(&self) -> Workspaces {
+        Workspaces { c: self.clone(), a: self.inner.workspaces() }
+    }
+    pub fn jobs(&self) -> Jobs {
+        Jobs { c: self.clone(), a: self.inner.jobs() }
+    }
     /// The server build's metadata (\[V\] §1.3).
     pub fn build_info(&self) -> Result<BuildInfo> {
         self.block(self.inner.build_info())?
@@ -332,5 +342,98 @@ impl Health {
     }
     pub fn readiness(&self) -> Result<Readiness> {
         self.c.block(self.a.readiness())?
+    }
+}
+
+/// See [`crate::Documents`]. Downloads to a path only: a byte stream needs the async client.
+pub struct Documents {
+    c: Client,
+    a: crate::Documents,
+}
+impl Documents {
+    /// See [`crate::Documents::upload`].
+    pub fn upload(&self, files: Vec<crate::UploadFile>, opts: &crate::UploadOptions) -> Result<crate::UploadReport> {
+        self.c.block(self.a.upload(files, opts))?
+    }
+    /// See [`crate::Documents::download_to`].
+    pub fn download_to(&self, id: &str, version: Option<&str>, path: impl AsRef<std::path::Path>) -> Result<crate::DownloadedFile> {
+        self.c.block(self.a.download_to(id, version, path))?
+    }
+    /// See [`crate::Documents::download_all_to`].
+    pub fn download_all_to(&self, record_id: &str, module: &str, path: impl AsRef<std::path::Path>) -> Result<crate::DownloadedFile> {
+        self.c.block(self.a.download_all_to(record_id, module, path))?
+    }
+}
+
+/// See [`crate::Workspaces`].
+pub struct Workspaces {
+    c: Client,
+    a: crate::Workspaces,
+}
+impl Workspaces {
+    pub fn create(&self, name: &str, parent_id: Option<&str>) -> Result<crate::Workspace> {
+        self.c.block(self.a.create(name, parent_id))?
+    }
+    pub fn list(&self, opts: &crate::WorkspaceListOptions) -> Result<Page<crate::Workspace>> {
+        self.c.block(self.a.list(opts))?
+    }
+    pub fn get(&self, id: &str) -> Result<crate::Workspace> {
+        self.c.block(self.a.get(id))?
+    }
+    pub fn update(&self, id: &str, name: &str, parent_id: Option<&str>) -> Result<crate::Workspace> {
+        self.c.block(self.a.update(id, name, parent_id))?
+    }
+}
+
+/// See [`crate::Jobs`].
+pub struct Jobs {
+    c: Client,
+    a: crate::Jobs,
+}
+impl Jobs {
+    pub fn create(&self, job: &serde_json::Value) -> Result<String> {
+        self.c.block(self.a.create(job))?
+    }
+    pub fn list(&self, project_id: &str, page: u32, page_size: u32) -> Result<Page<serde_json::Map<String, serde_json::Value>>> {
+        self.c.block(self.a.list(project_id, page, page_size))?
+    }
+    pub fn update(&self, id: &str, update: &crate::JobUpdate) -> Result<()> {
+        self.c.block(self.a.update(id, update))?
+    }
+    pub fn log(&self, id: &str, line: &crate::LogLine) -> Result<()> {
+        self.c.block(self.a.log(id, line))?
+    }
+    /// See [`crate::Jobs::run`]: `work` runs on the calling thread with a blocking handle.
+    pub fn run<T>(&self, title: &str, job_type: &str, work: impl FnOnce(&JobRun) -> Result<T>) -> Result<T> {
+        let job = JobRun { c: self.c.clone(), a: self.c.block(self.a.start(title, job_type))?? };
+        let outcome = work(&job);
+        job.end(&outcome);
+        outcome
+    }
+}
+
+/// See [`crate::JobRun`].
+pub struct JobRun {
+    c: Client,
+    a: crate::JobRun,
+}
+impl JobRun {
+    pub fn id(&self) -> &str {
+        self.a.id()
+    }
+    pub fn log(&self, message: &str) -> Result<()> {
+        self.c.block(self.a.log(message))?
+    }
+    pub fn finish(&self, status: &str) -> Result<()> {
+        self.c.block(self.a.finish(status))?
+    }
+    pub fn fail(&self, message: &str) -> Result<()> {
+        self.c.block(self.a.fail(message))?
+    }
+    /// See [`crate::JobRun::end`].
+    pub fn end<T>(&self, outcome: &Result<T>) {
+        if let Err(e) = self.c.block(self.a.end(outcome)) {
+            tracing::warn!(job = %self.a.id(), "exto360: could not report the job's end: {e}");
+        }
     }
 }

@@ -41,11 +41,22 @@ pub(crate) struct Call {
     pub abort: Option<Arc<AtomicBool>>,
     /// A bulk chunk's watcher, asked before every attempt ([`crate::BulkWatch`]).
     pub gate: Option<Arc<crate::bulk::ChunkGate>>,
+    /// A multipart body, built afresh for every attempt (files are streamed, never held).
+    pub multipart: Option<MultipartBody>,
+    /// Sent at most once: its body cannot be built again (an upload from a reader).
+    pub once: bool,
+    /// This call's whole-request timeout instead of the client's (file transfers).
+    pub timeout: Option<Duration>,
+    /// The answer is not JSON (a download): `Accept: */*`.
+    pub any_answer: bool,
 }
+
+/// Builds the multipart body of one attempt.
+pub(crate) type MultipartBody = Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, Result<reqwest::multipart::Form>> + Send + Sync>;
 
 impl Call {
     pub fn new(method: Method, path: String, safety: Safety) -> Call {
-        Call { method, path, query: Vec::new(), body: None, safety, abort: None, gate: None }
+        Call { method, path, query: Vec::new(), body: None, safety, abort: None, gate: None, multipart: None, once: false, timeout: None, any_answer: false }
     }
     pub fn get(path: String) -> Call {
         Call::new(Method::GET, path, Safety::Read)
@@ -68,6 +79,8 @@ pub(crate) struct Inner {
     pub tenant_id: Option<String>,
     pub workspace_id: Option<String>,
     pub max_retries: u32,
+    /// The whole-request timeout of API calls (file transfers take longer, see `documents`).
+    pub timeout: Duration,
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
     pub max_retry_wait: Duration,
@@ -205,6 +218,7 @@ impl Client {
             tenant_id: b.tenant_id,
             workspace_id: b.workspace_id,
             max_retries: b.max_retries,
+            timeout: b.timeout,
             initial_backoff: b.initial_backoff,
             max_backoff: b.max_backoff.max(b.initial_backoff),
             max_retry_wait: b.max_retry_wait,
@@ -258,6 +272,22 @@ impl Client {
 
     /// [`Client::execute`] with the status of the answer.
     async fn execute_status(&self, call: &Call) -> Result<(u16, Bytes)> {
+        self.with_retries(call, |n| self.attempt(call, n)).await
+    }
+
+    /// Sends a call, retrying as the policy allows until a 2xx status, and returns the answer
+    /// with its body unread (downloads stream it). A body that breaks off later is not retried.
+    pub(crate) async fn execute_response(&self, call: &Call) -> Result<reqwest::Response> {
+        self.with_retries(call, |n| async move { self.open(call, n).await.map(|(resp, _)| resp) }).await
+    }
+
+    /// Runs `attempt` (given the attempt number) until it succeeds or the policy stops it, and
+    /// gives the error the retry count and the evidence of every attempt.
+    async fn with_retries<T, F, Fut>(&self, call: &Call, attempt: F) -> Result<T>
+    where
+        F: Fn(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let inner = &*self.inner;
         let attempts = AtomicU32::new(0);
         // What the attempts so far tell about whether the request was carried out (their
@@ -271,7 +301,7 @@ impl Client {
         let span = tracing::debug_span!("exto360.request", method = %call.method, path = %call.path);
         let result = (|| async {
             let n = attempts.fetch_add(1, Ordering::Relaxed);
-            let res = self.attempt(call, n).await;
+            let res = attempt(n).await;
             if let Err(e) = &res {
                 evidence.fetch_max(e.attempt_evidence() as u8, Ordering::Relaxed);
             }
@@ -279,7 +309,7 @@ impl Client {
         })
         .retry(backoff)
         .sleep(tokio::time::sleep)
-        .when(|e: &Error| self.should_retry(call.safety, e))
+        .when(|e: &Error| !call.once && self.should_retry(call.safety, e))
         .adjust(|e: &Error, next: Option<Duration>| {
             let next = next?;
             match e.retry_after() {
@@ -341,7 +371,7 @@ impl Client {
         let mut auth = header_value("token", &format!("Bearer {}", self.inner.token.expose()))?;
         auth.set_sensitive(true);
         h.insert(AUTHORIZATION, auth);
-        h.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        h.insert(ACCEPT, HeaderValue::from_static(if call.any_answer { "*/*" } else { "application/json" }));
         if call.body.is_some() {
             h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
@@ -358,6 +388,19 @@ impl Client {
     }
 
     async fn attempt(&self, call: &Call, attempt: u32) -> Result<(u16, Bytes)> {
+        let (resp, started) = self.open(call, attempt).await?;
+        let what = format!("{} /{}", call.method, call.path);
+        let status = resp.status().as_u16();
+        // A 2xx answer that breaks off still proves the request was carried out.
+        let body = resp.bytes().await.map_err(|e| transport_error(&what, e).answered_2xx())?;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        tracing::debug!(method = %call.method, path = %call.path, status, attempt, elapsed_ms, bytes = body.len(), "exto360 request");
+        Ok((status, body))
+    }
+
+    /// One attempt up to a 2xx status (its body unread); any other status is read and
+    /// returned as the error.
+    async fn open(&self, call: &Call, attempt: u32) -> Result<(reqwest::Response, Instant)> {
         if let Some(l) = &self.inner.limiter {
             l.acquire().await?;
         }
@@ -378,6 +421,12 @@ impl Client {
         if let Some(b) = &call.body {
             req = req.body(b.clone());
         }
+        if let Some(m) = &call.multipart {
+            req = req.multipart(m().await?);
+        }
+        if let Some(t) = call.timeout {
+            req = req.timeout(t);
+        }
         let resp = match req.send().await {
             Ok(r) => r,
             Err(e) => return Err(transport_error(&what, e)),
@@ -387,15 +436,11 @@ impl Client {
             .iter()
             .find_map(|h| resp.headers().get(*h).and_then(|v| v.to_str().ok()).map(str::to_string));
         let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-        let body = resp.bytes().await.map_err(|e| {
-            let err = transport_error(&what, e);
-            if (200..300).contains(&status) { err.answered_2xx() } else { err }
-        })?;
-        let elapsed_ms = started.elapsed().as_millis() as u64;
         if (200..300).contains(&status) {
-            tracing::debug!(method = %call.method, path = %call.path, status, attempt, elapsed_ms, bytes = body.len(), "exto360 request");
-            return Ok((status, body));
+            return Ok((resp, started));
         }
+        let body = resp.bytes().await.map_err(|e| transport_error(&what, e))?;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
         tracing::debug!(method = %call.method, path = %call.path, status, attempt, elapsed_ms, "exto360 request failed");
         let mut e = Error::from_response(status, &body, request_id);
         e.set_retry_after(retry_after);
@@ -419,7 +464,7 @@ fn refusal(body: &[u8]) -> Option<Option<String>> {
 
 /// A failure without an HTTP answer. Connection failures before the request left are marked
 /// not-sent, which makes even writes safe to retry.
-fn transport_error(what: &str, e: reqwest::Error) -> Error {
+pub(crate) fn transport_error(what: &str, e: reqwest::Error) -> Error {
     let e = e.without_url();
     let not_sent = e.is_connect();
     let (kind, label) = if e.is_timeout() {

@@ -134,6 +134,19 @@ pub struct BulkReport {
 }
 
 impl BulkReport {
+    /// The report of items whose states are `states`, in input order.
+    pub(crate) fn from_states(states: impl IntoIterator<Item = WriteState>, inserted_ids: Vec<String>) -> BulkReport {
+        let mut slices: Vec<(Range<usize>, WriteState)> = Vec::new();
+        let mut total = 0;
+        for state in states {
+            match slices.last_mut() {
+                Some((r, s)) if *s == state => r.end = total + 1,
+                _ => slices.push((total..total + 1, state)),
+            }
+            total += 1;
+        }
+        BulkReport { total, slices, inserted_ids }
+    }
     fn indices(&self, state: WriteState) -> Vec<usize> {
         self.slices.iter().filter(|(_, s)| *s == state).flat_map(|(r, _)| r.clone()).collect()
     }
@@ -184,6 +197,8 @@ struct Inner {
     retry_after: Option<Duration>,
     retries: u32,
     bulk: Option<BulkReport>,
+    /// For document uploads: each file's outcome.
+    upload: Option<Box<crate::documents::UploadReport>>,
     /// Whether the request might have reached the server (decides write retries).
     maybe_sent: bool,
     /// A bulk chunk that was not sent because another chunk had failed.
@@ -211,6 +226,7 @@ impl Error {
                 retry_after: None,
                 retries: 0,
                 bulk: None,
+                upload: None,
                 maybe_sent: true,
                 skipped: false,
                 evidence: None,
@@ -332,6 +348,19 @@ impl Error {
     pub(crate) fn set_bulk(&mut self, report: BulkReport) {
         self.inner.bulk = Some(report);
     }
+    pub(crate) fn set_upload(&mut self, report: crate::documents::UploadReport) {
+        self.inner.upload = Some(Box::new(report));
+    }
+    /// An answer that carried out the request but not all of it (a document upload answered
+    /// 200 with `errors`): kind `BadRequest`, the status, the server's message as summary.
+    pub(crate) fn partly_refused(status: u16, message: String, summary: Option<String>, details: Vec<String>) -> Error {
+        let mut e = Error::new(ErrorKind::BadRequest, message);
+        e.inner.status = Some(status);
+        e.inner.summary = summary;
+        e.inner.details = details;
+        e.inner.evidence = Some(Evidence::Applied);
+        e
+    }
     pub(crate) fn maybe_sent(&self) -> bool {
         self.inner.maybe_sent
     }
@@ -407,6 +436,11 @@ impl Error {
     pub fn bulk(&self) -> Option<&BulkReport> {
         self.inner.bulk.as_ref()
     }
+    /// For document uploads that did not fully succeed: every file's outcome (uploaded, failed
+    /// with the server's message, or unknown). [`Error::bulk`] gives the same by index.
+    pub fn upload(&self) -> Option<&crate::documents::UploadReport> {
+        self.inner.upload.as_deref()
+    }
     /// Whether a retry could succeed: rate limits, 5xx, timeouts and connection failures.
     pub fn is_retryable(&self) -> bool {
         matches!(self.inner.kind, ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Connection)
@@ -458,6 +492,9 @@ impl fmt::Debug for Error {
         if let Some(b) = &self.inner.bulk {
             d.field("bulk", b);
         }
+        if let Some(u) = &self.inner.upload {
+            d.field("upload", u);
+        }
         if let Some(s) = &self.inner.source {
             d.field("source", s);
         }
@@ -488,6 +525,7 @@ impl Clone for Error {
                 retry_after: i.retry_after,
                 retries: i.retries,
                 bulk: i.bulk.clone(),
+                upload: i.upload.clone(),
                 maybe_sent: i.maybe_sent,
                 skipped: i.skipped,
                 evidence: i.evidence,

@@ -284,7 +284,10 @@ pub async fn call(client: &Client, op: &str, args: &Value) -> Result<String> {
         "filter.render" => text(&filter_from_json(a.get("filter").unwrap_or(&Value::Null)).render()?),
         other => match edition::call(client, other, a).await {
             Some(result) => result,
-            None => Err(Error::invalid_input(format!("unknown operation '{other}'"))),
+            None => match documents::call(client, other, a).await {
+                Some(result) => result,
+                None => Err(Error::invalid_input(format!("unknown operation '{other}'"))),
+            },
         },
     }
 }
@@ -305,6 +308,10 @@ pub async fn upsert_json_rows(client: &Client, op: &str, args: &Value, rows: &dy
 // masters, workflow v2, build info) live in their own file.
 #[path = "json_edition.rs"]
 mod edition;
+// Documents, workspaces and job status.
+#[path = "json_documents.rs"]
+mod documents;
+pub use documents::upload_files;
 pub use edition::{ExpandTexts, expand, expanded_text};
 
 /// What [`call_decoded`] answers: a page of `masters.list`/`modules.list` with rows read by `R`,
@@ -414,7 +421,8 @@ pub fn bulk_json(b: &BulkReport) -> Value {
 }
 
 /// An error as `{kind, status, summary, details, path, timestamp, requestId, retries,
-/// retryAfter, message, bulk}` (the token is never in it).
+/// retryAfter, message, bulk, upload}` (the token is never in it); `upload` is the per-file
+/// report of a document upload that did not fully succeed.
 pub fn error_json(e: &Error) -> Value {
     json!({
         "kind": e.kind().as_str(),
@@ -428,5 +436,6 @@ pub fn error_json(e: &Error) -> Value {
         "retries": e.retries(),
         "retryAfter": e.retry_after().map(|d| d.as_secs_f64()),
         "bulk": e.bulk().map(bulk_json),
+        "upload": e.upload(),
     })
 }

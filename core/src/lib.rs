@@ -2,7 +2,8 @@
 //!
 //! A client for the [Exto360](https://exto360.com) Data API: master and custom-module
 //! records (list, upsert, update, delete, expand with sub-tables), sub-tables, hierarchy
-//! masters, workflow actions (v1 and v2), users and their access. It keeps to the API's
+//! masters, workflow actions (v1 and v2), users and their access, documents (streamed file
+//! upload and download), workspaces and job status. It keeps to the API's
 //! limits for you: a client-side rate limit (3 requests/second per token by default),
 //! retries with backoff that honour `Retry-After`, page-by-page iteration with bounded memory,
 //! and bulk writes of any size split into requests the API accepts — with an exact report of
@@ -33,6 +34,7 @@ pub mod blocking;
 mod bulk;
 mod client;
 pub mod config;
+pub mod documents;
 mod encode;
 mod error;
 pub mod filter;
@@ -57,6 +59,9 @@ pub fn version() -> &'static str {
 pub use api::expand::{Expand, ExpandOptions, ExpandedRecord, JoinedRows, MAX_EXPAND_PAGE_SIZE, RowSink, SubTableRows};
 pub use api::health::Health;
 pub use api::hierarchy::Hierarchy;
+pub use api::jobs::{DEFAULT_JOB_PAGE_SIZE, JOB_STATUSES, JOB_TYPES, JobRun, JobUpdate, Jobs, LogLine, MAX_JOB_PAGE_SIZE};
+pub use api::workspaces::{DEFAULT_WORKSPACE_PAGE_SIZE, MAX_WORKSPACE_PAGE_SIZE, Workspace, WorkspaceListOptions, Workspaces};
+pub use documents::{Documents, Download, DownloadedFile, FileReport, FileState, UploadFile, UploadOptions, UploadReport, UploadedDocument};
 pub use api::records::{Masters, Modules, RawRow};
 pub use api::subtable::{SubTable, SubTableRow};
 pub use api::users::Users;
@@ -100,6 +105,18 @@ impl Client {
     /// Rows of the hierarchy master `name` (e.g. `ORG_UNIT`; \[V\] §6A).
     pub fn hierarchy(&self, name: &str) -> Hierarchy {
         Hierarchy { client: self.clone(), name: name.into() }
+    }
+    /// Documents of the client's project: upload, download (§6A; needs tenant and project ids).
+    pub fn documents(&self) -> Documents {
+        Documents { client: self.clone() }
+    }
+    /// Workspaces of the tenant (§6A).
+    pub fn workspaces(&self) -> Workspaces {
+        Workspaces { client: self.clone() }
+    }
+    /// Job status: long jobs reported into the platform (§6A).
+    pub fn jobs(&self) -> Jobs {
+        Jobs { client: self.clone() }
     }
     /// The server build's metadata (`GET /build/info`, \[V\] §1.3; needs the token).
     pub async fn build_info(&self) -> Result<BuildInfo> {

@@ -151,3 +151,18 @@ async fn modules_iterate_like_masters() {
     assert_eq!(rows.len(), 3);
     assert_eq!(env.journal().len(), 3);
 }
+
+#[tokio::test]
+async fn upload_files_takes_files_built_by_a_binding() {
+    let env = Env::start().await;
+    let c = env.builder().tenant_id("cwWdTZK").project_id("Vx6-j2Z").build().unwrap();
+    let reader = std::io::Cursor::new(b"from a reader".to_vec());
+    let files = vec![exto360::UploadFile::bytes("b.bin", vec![0u8, 1, 2]), exto360::UploadFile::reader("r.txt", reader, None)];
+    let out: serde_json::Value = serde_json::from_str(&exto360::json::upload_files(&c, files, &json!({"meta": {"k": 1}})).await.unwrap()).unwrap();
+    assert_eq!(out["uploadedCount"], 2);
+    assert_eq!(out["files"][1]["document"]["fileSize"], 13);
+    assert_eq!(out["files"][0]["document"]["meta"], json!({"k": 1}));
+    let e = exto360::json::upload_files(&c, vec![exto360::UploadFile::bytes("x", vec![1u8])], &json!({"meta": 3})).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(env.requests_to("/documents").len(), 1);
+}

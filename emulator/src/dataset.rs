@@ -34,6 +34,66 @@ pub struct TenantSeed {
     /// Hierarchy masters (REFERENCE.md §6A): rows in a tree.
     #[serde(default)]
     pub hierarchy_masters: Vec<HierarchySeed>,
+    /// Workspaces (REFERENCE.md §6A), in order; a parent must come before its children.
+    #[serde(default)]
+    pub workspaces: Vec<WorkspaceSeed>,
+    /// Job status records (§6A): the API's job documents (`projectID`, `jobTitle`, `jobType`,
+    /// `status`, `createdBy`, `log`, `meta`, ...).
+    #[serde(default)]
+    pub jobs: Vec<Map<String, Value>>,
+    /// Stored documents (§6A), each with one or more versions.
+    #[serde(default)]
+    pub documents: Vec<DocumentSeed>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkspaceSeed {
+    pub name: String,
+    /// The index of the parent among the seeded workspaces (ids are generated).
+    #[serde(default)]
+    pub parent: Option<usize>,
+}
+
+/// A stored document. Its content is `text` (UTF-8) or `size` bytes of a fixed pattern (byte
+/// `i` is `i % 251`), per version; a document without `versions` has one, made of its own
+/// `text`/`size`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocumentSeed {
+    pub file_name: String,
+    #[serde(default, rename = "projectID", alias = "projectId")]
+    pub project_id: Option<String>,
+    /// The module and record the document is attached to: the record by its `_id`
+    /// (`recordId`) or by its position among the module's seeded records (`recordIndex`).
+    #[serde(default)]
+    pub module: Option<String>,
+    #[serde(default)]
+    pub record_id: Option<String>,
+    #[serde(default)]
+    pub record_index: Option<usize>,
+    #[serde(default)]
+    pub meta: Option<Value>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub size: Option<usize>,
+    #[serde(default)]
+    pub versions: Vec<ContentSeed>,
+    /// The stored file is gone: downloads answer 404 `errors.error_document_file_missing`.
+    #[serde(default)]
+    pub missing: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContentSeed {
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub size: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -236,7 +296,8 @@ impl Dataset {
     /// The built-in dataset: one tenant `cwWdTZK`, token `demo-token`, two projects, masters
     /// `LOCATION` (whose records only admin and johndoe may delete), `ITEM`, `VENDOR`, module
     /// `CUSTOMMODULE` with a Draft → Submitted → Approved/Rejected workflow and `Signatures` and
-    /// `Lines` sub-tables, hierarchy master `ORG_UNIT`, four users, groups.
+    /// `Lines` sub-tables, hierarchy master `ORG_UNIT`, four users, groups, two workspaces, two jobs
+    /// and three documents (one with two versions, two attached to the first CUSTOMMODULE record).
     pub fn demo() -> Self {
         serde_json::from_value(demo_json()).expect("the demo dataset is valid")
     }
@@ -298,6 +359,19 @@ fn demo_json() -> Value {
             {"sys_rowID": "ORG-3", "sys_parentRowID": "ORG-1", "fields": {"name": "South Plant"}},
             {"sys_rowID": "ORG-4", "sys_parentRowID": "ORG-2", "fields": {"name": "Line 1"}}
           ]}
+        ],
+        "workspaces": [{"name": "West Region"}, {"name": "Plant A", "parent": 0}],
+        "jobs": [
+          {"projectID": "Vx6-j2Z", "jobTitle": "Import - vendor master", "jobType": "Import", "status": "Completed",
+           "createdBy": "admin@exto360.com", "duration": 1820, "log": [{"message": "900 rows imported", "level": "info"}]},
+          {"projectID": "Vx6-j2Z", "jobTitle": "Nightly export", "jobType": "Export", "status": "In Progress", "createdBy": "admin@exto360.com"}
+        ],
+        "documents": [
+          {"fileName": "inspection-report.txt", "projectID": "Vx6-j2Z", "module": "CUSTOMMODULE", "recordIndex": 0,
+           "meta": {"category": "report"}, "contentType": "text/plain",
+           "versions": [{"text": "Pump inspection: first draft\n"}, {"text": "Pump inspection: signed report\n"}]},
+          {"fileName": "pump-photo.jpg", "projectID": "Vx6-j2Z", "module": "CUSTOMMODULE", "recordIndex": 0, "contentType": "image/jpeg", "size": 4096},
+          {"fileName": "site-notes.txt", "projectID": "Vx6-j2Z", "text": "Gate code 4471\n"}
         ],
         "modules": [
           {"name": "CUSTOMMODULE", "prefix": "MOD", "unique": ["ref_no"],

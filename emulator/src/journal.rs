@@ -115,6 +115,14 @@ impl Journal {
         }
     }
 
+    /// Replaces the body of an entry: what a streamed upload's handler records instead of the
+    /// bytes (a summary of the parts).
+    pub fn set_body(&mut self, seq: u64, body: Bytes) {
+        if let Some(e) = self.entries.iter_mut().rev().find(|e| e.seq == seq) {
+            e.body = body;
+        }
+    }
+
     pub fn set_applied(&mut self, seq: u64) {
         if let Some(e) = self.entries.iter_mut().rev().find(|e| e.seq == seq) {
             e.applied = true;

@@ -2,7 +2,7 @@
 //!
 //! It serves every endpoint of both documentation editions that the client uses (health and
 //! build info, master and module records with updates, deletes and `/expand`, sub-tables,
-//! hierarchy masters, workflow v1 and v2, user access) with the documented parameters, limits, filter grammar and
+//! hierarchy masters, workflow v1 and v2, user access, documents, workspaces, job status) with the documented parameters, limits, filter grammar and
 //! error envelope, plus a per-token rate limit, fault injection and a request journal under
 //! `/__emulator/`. It shares no code with the `exto360` client on purpose: a wrong idea of the
 //! API in the client cannot make its own tests pass.
@@ -19,14 +19,17 @@ pub mod admin;
 pub mod api;
 pub mod cli;
 pub mod dataset;
+pub mod documents;
 pub mod error;
 pub mod faults;
 pub mod filter;
 pub mod hierarchy;
 pub mod ids;
+pub mod jobs;
 pub mod journal;
 pub mod server;
 pub mod state;
+pub mod workspaces;
 
 use std::sync::Arc;
 
@@ -39,7 +42,7 @@ pub use server::{Emulator, EmulatorBuilder, ListShape, Settings, Shared, UserLis
 
 /// The API routes, served at the root and again under `/data` (the public base URL's prefix).
 fn api_routes() -> Router<Arc<Shared>> {
-    use api::{changes, expand, health, hierarchy, records, subtable, users, workflow, workflow_v2};
+    use api::{changes, documents, expand, health, hierarchy, jobs, records, subtable, users, workflow, workflow_v2, workspaces};
     Router::new()
         .route("/api/v1/health/liveness", get(health::liveness))
         .route("/api/v1/health/readiness", get(health::readiness))
@@ -65,6 +68,17 @@ fn api_routes() -> Router<Arc<Shared>> {
         .route("/api/v1/user/activate-users", patch(users::activate))
         .route("/api/v1/user/deactivate-users", patch(users::deactivate))
         .route("/api/v1/user/project-access", delete(users::remove_project_access))
+        .route("/api/v1/documents", post(documents::upload))
+        .route("/api/v1/documents/download/{id}", get(documents::download))
+        .route("/api/v1/documents/download/all/{record}", get(documents::download_all))
+        .route("/api/v1/workspace", get(workspaces::list).post(workspaces::create))
+        .route("/api/v1/workspace/{id}", get(workspaces::get_one).patch(workspaces::update))
+        .route("/api/v1/jobstatus", post(jobs::create))
+        // `GET /jobstatus/{projectID}` and `PUT /jobstatus/{id}` share the pattern.
+        .route("/api/v1/jobstatus/{id}", get(jobs::list).put(jobs::update))
+        .route("/api/v1/jobstatus/{id}/logs", post(jobs::log))
+        // The pipeline enforces `maxBodyBytes` (and streams uploads); no second, fixed limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
 }
 
 /// The whole application: API, `/data`-prefixed API, admin API, all behind the pipeline.

@@ -74,6 +74,15 @@ pub struct Settings {
     /// The shape of a master PATCH's answer (default: the upsert shape).
     #[serde(default)]
     pub patch_answer: PatchAnswer,
+    /// Largest file a document upload takes (each file; a larger one fails alone, in the
+    /// answer's `errors`). Default 50 MiB, the documented "50 MB". Uploads are not bound by
+    /// `maxBodyBytes`: they are streamed, not buffered.
+    #[serde(default = "default_max_file_bytes")]
+    pub max_file_bytes: u64,
+}
+
+fn default_max_file_bytes() -> u64 {
+    50 << 20
 }
 
 impl Default for Settings {
@@ -86,6 +95,7 @@ impl Default for Settings {
             max_body_bytes: 32 << 20,
             journal_limit: 100_000,
             patch_answer: PatchAnswer::Upsert,
+            max_file_bytes: default_max_file_bytes(),
         }
     }
 }
@@ -227,6 +237,17 @@ pub struct Ctx {
     pub project: Option<String>,
 }
 
+/// The journal entry of the request (for handlers that record more than the pipeline can,
+/// e.g. a streamed upload's summary).
+#[derive(Debug, Clone, Copy)]
+pub struct JournalSeq(pub u64);
+
+/// Requests whose body is streamed to the handler instead of buffered: document uploads
+/// (up to 100 files of `maxFileBytes` each).
+fn is_streamed(method: &str, api_path: &str) -> bool {
+    method == "POST" && api_path.trim_end_matches('/') == "/api/v1/documents"
+}
+
 /// What a firing fault makes the pipeline do.
 enum FaultAction {
     None,
@@ -322,9 +343,17 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
     let method = parts.method.as_str().to_string();
 
     let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let body_result = match declared {
-        Some(n) if n > settings.max_body_bytes => Err(true),
-        _ => axum::body::to_bytes(body, settings.max_body_bytes).await.map_err(|_| true),
+    // A streamed body goes to its handler as it comes (the journal gets what the handler
+    // records); every early answer below reads it to its end first, so that the client can
+    // finish sending and then read the answer.
+    let (body_result, mut streamed) = if is_streamed(&method, &api_path) {
+        (Ok(Bytes::new()), Some(body))
+    } else {
+        let r = match declared {
+            Some(n) if n > settings.max_body_bytes => Err(()),
+            _ => axum::body::to_bytes(body, settings.max_body_bytes).await.map_err(|_| ()),
+        };
+        (r, None)
     };
     let bytes = body_result.clone().unwrap_or_default();
     let entry = Entry {
@@ -340,6 +369,7 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         timestamp: clock.now_string(),
     };
     let seq = shared.journal().push(entry, settings.journal_limit);
+    parts.extensions.insert(JournalSeq(seq));
     let finish = |resp: Response, fault: Option<&'static str>| {
         shared.journal().set_status(seq, resp.status().as_u16(), fault);
         resp
@@ -397,6 +427,10 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         tokio::time::sleep(Duration::from_millis(delay)).await;
         fault_name = fault_name.or(Some("latency"));
     }
+    let early = !after_work && matches!(action, FaultAction::Respond(_) | FaultAction::Reset);
+    if let Some(body) = streamed.take_if(|_| early) {
+        crate::api::documents::drain(body).await;
+    }
     match action {
         FaultAction::Respond(resp) if !after_work => return finish(resp, fault_name),
         FaultAction::Reset if !after_work => {
@@ -410,6 +444,9 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
         && let Err(retry_after) = shared.rate_check(&token) {
             let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded: too many requests for this token");
             e.retry_after = Some(retry_after);
+            if let Some(body) = streamed.take() {
+                crate::api::documents::drain(body).await;
+            }
             return finish(envelope(e), fault_name);
         }
 
@@ -418,11 +455,17 @@ pub async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Nex
             Ok(ctx) => {
                 parts.extensions.insert(ctx);
             }
-            Err(e) => return finish(envelope(e), fault_name),
+            Err(e) => {
+                if let Some(body) = streamed.take() {
+                    crate::api::documents::drain(body).await;
+                }
+                return finish(envelope(e), fault_name);
+            }
         }
     }
 
-    let mut resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let body = streamed.take().unwrap_or_else(|| Body::from(bytes));
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
     if let Some(PendingError(e)) = resp.extensions_mut().remove::<PendingError>() {
         resp = envelope(e);
     } else if matches!(resp.status(), StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED) {

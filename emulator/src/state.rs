@@ -421,6 +421,10 @@ pub struct Tenant {
     pub masters: BTreeMap<String, Collection>,
     pub modules: BTreeMap<String, Collection>,
     pub hierarchies: BTreeMap<String, crate::hierarchy::Hierarchy>,
+    pub workspaces: crate::workspaces::Workspaces,
+    /// Job status records, oldest first.
+    pub jobs: Vec<crate::jobs::Job>,
+    pub documents: crate::documents::Documents,
 }
 
 impl Tenant {
@@ -494,6 +498,9 @@ impl World {
                 masters: BTreeMap::new(),
                 modules: BTreeMap::new(),
                 hierarchies: BTreeMap::new(),
+                workspaces: Default::default(),
+                jobs: Vec::new(),
+                documents: Default::default(),
             };
             for m in &t.masters {
                 let mut c = Collection::new(&m.name, Kind::Master, &m.unique);
@@ -516,10 +523,52 @@ impl World {
                 let built = crate::hierarchy::Hierarchy::seed(h, &mut ids, &tid, &mut seq)?;
                 tenant.hierarchies.insert(built.name.clone(), built);
             }
+            seed_files_and_jobs(&mut tenant, t, &mut ids, &mut seq)?;
             tenants.push(tenant);
         }
         Ok(World { tenants, tokens, ids })
     }
+}
+
+/// Workspaces, jobs and documents of a tenant seed (after everything else, so the ids of
+/// records do not depend on them).
+fn seed_files_and_jobs(tenant: &mut Tenant, t: &crate::dataset::TenantSeed, ids: &mut IdGen, seq: &mut i64) -> Result<(), String> {
+    let mut next_time = || {
+        *seq += 1;
+        format_ts(seed_epoch().checked_add(jiff::SignedDuration::from_secs(*seq)).unwrap_or(seed_epoch()))
+    };
+    for (i, w) in t.workspaces.iter().enumerate() {
+        let parent = match w.parent {
+            Some(p) if p < i => Some(tenant.workspaces.items[p].id.clone()),
+            Some(p) => return Err(format!("tenant {}: workspace {i} names parent {p}, which does not come before it", t.id)),
+            None => None,
+        };
+        let now = next_time();
+        tenant.workspaces.create(ids.object_id(), w.name.clone(), parent, &now).map_err(|e| format!("tenant {}: workspace {i}: {}", t.id, e.detail.join("; ")))?;
+    }
+    let projects: Vec<String> = tenant.projects.iter().map(|p| p.id.clone()).collect();
+    for (i, j) in t.jobs.iter().enumerate() {
+        let now = next_time();
+        let exists = |p: &str| projects.iter().any(|x| x == p);
+        let ctx = crate::jobs::JobCtx { tenant_id: &tenant.id, project_header: None, user: "admin@exto360.com", now: &now, project_exists: &exists };
+        let job = crate::jobs::new_job(&Value::Object(j.clone()), ids.object_id(), &ctx).map_err(|e| format!("tenant {}: job {i}: {}", t.id, e.detail.join("; ")))?;
+        tenant.jobs.push(job);
+    }
+    for (i, d) in t.documents.iter().enumerate() {
+        let record_id = match (&d.record_id, d.record_index) {
+            (Some(id), _) => Some(id.clone()),
+            (None, Some(k)) => {
+                let module = d.module.as_deref().ok_or_else(|| format!("tenant {}: document {i} has recordIndex but no module", t.id))?;
+                let m = tenant.modules.get(&module.to_uppercase()).ok_or_else(|| format!("tenant {}: document {i}: unknown module {module}", t.id))?;
+                Some(m.records.get(k).ok_or_else(|| format!("tenant {}: document {i}: module {module} has no record {k}", t.id))?.oid.clone())
+            }
+            (None, None) => None,
+        };
+        let now = next_time();
+        let doc = crate::documents::from_seed(d, ids.object_id(), &t.id, record_id, &now);
+        tenant.documents.add(doc);
+    }
+    Ok(())
 }
 
 fn seed_records(

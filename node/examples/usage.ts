@@ -1,7 +1,8 @@
 // Type-checked with `tsc --noEmit -p node/examples`: every public API with its types.
 import { Client, Filter, ApiError, BulkWriteError, InvalidInputError, NotFoundError, RateLimitError, TimeoutError, ConnectionError,
   type ExtoRecord, type Page, type UpsertResult, type WorkflowResult, type UserAccess, type Groups, type BulkWriteResult,
-  type DeleteResult, type ExpandedRecord, type RecordKey, type WorkflowStep, type Hierarchy } from 'exto360'
+  type DeleteResult, type ExpandedRecord, type RecordKey, type WorkflowStep, type Hierarchy,
+  type UploadReport, type DownloadedFile, type DocumentStream, type Workspace, type JobRun } from 'exto360'
 import { startEmulator, type Emulator } from 'exto360/testing'
 import { tableFromIPC, type Table } from 'apache-arrow'
 
@@ -70,6 +71,20 @@ async function main(): Promise<void> {
     else if (e instanceof ApiError) console.log(e.code, e.retries)
     else if (e instanceof TimeoutError || e instanceof ConnectionError || e instanceof InvalidInputError) console.log(e.message)
   }
+  // Documents, workspaces, jobs.
+  const docs: UploadReport = await client.documents.upload(['a.txt', { name: 'b.bin', data: new Uint8Array([1]) }, { name: 'c', stream: process.stdin, size: 3 }], { module: 'CUSTOMMODULE', recordId: 'r', meta: { k: 1 } })
+  const saved: DownloadedFile = await client.documents.download(docs.files[0].document?.documentId ?? '', 'out.txt', { version: 'v1' })
+  const s: DocumentStream = await client.documents.stream('id')
+  for await (const chunk of s) console.log((chunk as Buffer).length, s.fileName, s.contentLength)
+  const ws: Workspace = await client.workspaces.create('W', { parentId: undefined })
+  const n: number = await client.jobs.run('Import', 'Import', async (job: JobRun) => { await job.log('x', { level: 'info' }); return 1 })
+  await client.jobs.update(await client.jobs.create('t', 'Export', { status: 'Not Started' }), { status: 'Completed', duration: 5 })
+  try {
+    await client.documents.upload(['x'])
+  } catch (e) {
+    if (e instanceof BulkWriteError && e.upload) console.log(e.upload.files.map((f) => [f.state, f.message]))
+  }
+  console.log(saved.bytes, ws.name, n)
   emu.setFaults([{ kind: 'status', status: 503, times: 1 }])
   emu.configure({ rateLimit: null })
   console.log(text, first, moved, users, one, groups, act, live, ready, emu.journal().length, emu.records('masters', 'VENDOR'))

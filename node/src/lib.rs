@@ -5,6 +5,7 @@
 //! JSON form; `errors.js` turns it into the exported error classes.
 
 mod arrow;
+mod documents;
 
 use std::sync::Arc;
 
@@ -37,7 +38,7 @@ pub fn version() -> &'static str {
 
 #[napi]
 pub struct NativeClient {
-    client: exto360::Client,
+    pub(crate) client: exto360::Client,
     config: Value,
 }
 

@@ -9,14 +9,16 @@
 
 Records can also be updated, deleted and read with every sub-table row
 (``client.modules("CUSTOMMODULE").expand()``); hierarchy masters, the v2 workflow and build
-info are there too. The client keeps to the API's 3 requests/second, retries what is safe to retry, pages with
+info are there too, and documents (``client.documents.upload([...])``, streamed), workspaces
+and job status (``with client.jobs.run("Nightly import", "Import") as job: job.log("...")``). The client keeps to the API's 3 requests/second, retries what is safe to retry, pages with
 bounded memory, and writes any number of records in chunks the API accepts.
 """
 
 from ._client import AsyncClient, Client, __version__, version
+from ._documents import AsyncDocumentStream, AsyncJobRun, DocumentStream, JobRun, UploadSource
 from ._edition import AsyncHierarchy, Hierarchy, RecordKey, Step
 from ._filter import DateField, Field, Filter, NumberField, PrimitiveField, StringField
-from ._types import BulkWriteResult, DeleteResult, Page, Record, UpsertResult, WorkflowResult
+from ._types import BulkWriteResult, DeleteResult, DownloadedFile, FileReport, Page, Record, UploadResult, UpsertResult, WorkflowResult
 from .errors import (
     APIConnectionError,
     APIError,
@@ -49,6 +51,14 @@ __all__ = [
     "WorkflowResult",
     "BulkWriteResult",
     "DeleteResult",
+    "UploadResult",
+    "FileReport",
+    "DownloadedFile",
+    "UploadSource",
+    "DocumentStream",
+    "AsyncDocumentStream",
+    "JobRun",
+    "AsyncJobRun",
     "Hierarchy",
     "AsyncHierarchy",
     "RecordKey",

@@ -22,6 +22,7 @@ from ._edition import (
     aiterate_rows,
     iterate_rows,
 )
+from ._documents import AsyncDocuments, AsyncJobs, AsyncWorkspaces, Documents, Jobs, Workspaces
 from ._filter import Filter, filter_arg
 from ._types import BulkWriteResult, Page, Record, UpsertResult, WorkflowResult
 
@@ -236,6 +237,20 @@ class Client(_Base, ClientEdition):
     @property
     def health(self) -> "Health":
         return Health(self._native)
+
+    @property
+    def documents(self) -> Documents:
+        """Files attached to records: upload (paths, bytes, file objects), download to a path or as chunks."""
+        return Documents(self._native)
+
+    @property
+    def workspaces(self) -> Workspaces:
+        return Workspaces(self._native)
+
+    @property
+    def jobs(self) -> Jobs:
+        """Job status and log lines; ``with client.jobs.run(title, type) as job:`` reports a block as a job."""
+        return Jobs(self._native)
 
     def close(self) -> None:
         """Nothing to release eagerly; present for symmetry with other clients."""
@@ -561,6 +576,18 @@ class AsyncClient(_Base, AsyncClientEdition):
     @property
     def health(self) -> "AsyncHealth":
         return AsyncHealth(self._native)
+
+    @property
+    def documents(self) -> AsyncDocuments:
+        return AsyncDocuments(self._native)
+
+    @property
+    def workspaces(self) -> AsyncWorkspaces:
+        return AsyncWorkspaces(self._native)
+
+    @property
+    def jobs(self) -> AsyncJobs:
+        return AsyncJobs(self._native)
 
     async def close(self) -> None:
         """Nothing to release eagerly; present for ``async with``."""

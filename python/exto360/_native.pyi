@@ -1,6 +1,6 @@
 """Type stubs of the Rust extension module. Use the public classes of ``exto360`` instead."""
 
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 __version__: str
 
@@ -74,3 +74,22 @@ def rows_to_arrow(rows_json: str, schema: Any = None) -> NativeArrowStream:
 def upsert_arrow(client: NativeClient, op: str, args: Mapping[str, Any], data: Any) -> Dict[str, Any]:
     """Upserts the rows of ``data`` (anything with ``__arrow_c_stream__``), read in Rust."""
 def upsert_arrow_async(client: NativeClient, op: str, args: Mapping[str, Any], data: Any) -> Awaitable[Dict[str, Any]]: ...
+
+class NativeDownload:
+    """An open download: ``next_chunk`` gives ``bytes`` until None; raises if the answer broke off."""
+
+    file_name: Optional[str]
+    content_type: Optional[str]
+    content_length: Optional[int]
+    def next_chunk(self) -> Optional[bytes]: ...
+    def next_chunk_async(self) -> Awaitable[Optional[bytes]]: ...
+    def close(self) -> None: ...
+
+def upload_documents(client: NativeClient, files: Sequence[Mapping[str, Any]], args: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """Uploads ``files`` (dicts: ``{"path"}``, ``{"name", "bytes"}`` or ``{"name", "reader",
+    "size"}``, each with ``name``/``contentType`` optional) with the ``documents.upload`` options
+    of ``args``; answers its report or raises with ``upload`` set."""
+def upload_documents_async(client: NativeClient, files: Sequence[Mapping[str, Any]], args: Optional[Mapping[str, Any]] = None) -> Awaitable[Dict[str, Any]]: ...
+def open_download(client: NativeClient, id: str, version: Optional[str] = None, all: bool = False) -> NativeDownload:
+    """Document ``id`` (at ``version``), or with ``all`` the zip of record ``id`` of module ``version``."""
+def open_download_async(client: NativeClient, id: str, version: Optional[str] = None, all: bool = False) -> Awaitable[NativeDownload]: ...

@@ -4,7 +4,7 @@ computes (merged upsert results, workflow results) are small frozen dataclasses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Generic, Iterator, List, Mapping, Optional, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Dict, Generic, Iterator, List, Literal, Mapping, Optional, TypeVar, overload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ._arrow import DtypeBackend, SchemaArg
 
-__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "DeleteResult", "Record"]
+__all__ = ["Page", "UpsertResult", "WorkflowResult", "BulkWriteResult", "DeleteResult", "Record", "FileState", "FileReport", "UploadResult", "DownloadedFile"]
 
 Record = Dict[str, Any]
 """A record as the API sends it: ``_id``, ``customFields``, ``projectID``, ``createdAt``, ..."""
@@ -137,3 +137,63 @@ class DeleteResult:
     @classmethod
     def _from_native(cls, d: Mapping[str, Any]) -> "DeleteResult":
         return cls(int(d.get("deletedCount") or 0))
+
+
+FileState = Literal["uploaded", "failed", "unknown"]
+"""What became of one uploaded file: stored, not stored (``message`` says why), or maybe stored
+(its request's answer was lost)."""
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One file of an upload, in input order. ``document`` (the stored document: ``documentId``,
+    ``locationPath``, ``fileName``, ``fileSize``, ``meta``) is set for uploaded files."""
+
+    index: int
+    file_name: str
+    state: FileState
+    document: Optional[Dict[str, Any]] = None
+    message: Optional[str] = None
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "FileReport":
+        return cls(int(d["index"]), str(d["fileName"]), d["state"], d.get("document"), d.get("message"))
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """Every file's outcome. A returned result means every file was uploaded; otherwise the
+    upload raises, with this report as the exception's ``upload``."""
+
+    uploaded_count: int
+    failed_count: int
+    unknown_count: int
+    files: List[FileReport] = field(default_factory=list)
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "UploadResult":
+        return cls(int(d["uploadedCount"]), int(d["failedCount"]), int(d["unknownCount"]), [FileReport._from_native(f) for f in d["files"]])
+
+    @property
+    def documents(self) -> List[Dict[str, Any]]:
+        """The stored documents of the uploaded files, in input order."""
+        return [f.document for f in self.files if f.document is not None]
+
+    @property
+    def document_ids(self) -> List[str]:
+        return [str(d["documentId"]) for d in self.documents]
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """A download written to ``path`` (complete: it appears only then): ``bytes`` written, and
+    the server's ``file_name`` and ``content_type`` when it sent them."""
+
+    path: str
+    bytes: int
+    file_name: Optional[str]
+    content_type: Optional[str]
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> "DownloadedFile":
+        return cls(str(d["path"]), int(d["bytes"]), d.get("fileName"), d.get("contentType"))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Tuple
 
+from ._types import UploadResult
+
 __all__ = [
     "Exto360Error",
     "APIError",
@@ -95,11 +97,13 @@ class Exto360Error(Exception):
     """Base of every exto360 exception.
 
     Attributes: ``code`` (a stable string such as ``"not_found"``), ``message``,
-    ``retries`` (how often the request was retried) and ``bulk`` (a :class:`BulkReport` for
-    failed bulk writes, else ``None``).
+    ``retries`` (how often the request was retried), ``bulk`` (a :class:`BulkReport` for
+    failed bulk writes, else ``None``) and ``upload`` (for a document upload that did not upload
+    every file: each file's outcome, an :class:`~exto360.UploadResult`; else ``None``).
     """
 
     code: str = "error"
+    upload: Optional[UploadResult] = None
 
     def __init__(self, message: str, *, code: Optional[str] = None, retries: int = 0, bulk: Optional[BulkReport] = None) -> None:
         super().__init__(message)
@@ -277,8 +281,13 @@ def _from_native(info: Mapping[str, Any]) -> Exto360Error:
         err = InvalidInputError(message, bulk=bulk)
     else:
         err = Exto360Error(message, code=kind, retries=retries, bulk=bulk)
+    upload = info.get("upload")
+    if upload:
+        err.upload = UploadResult._from_native(upload)
     if bulk is not None and (bulk._written or bulk._unknown):
         n = lambda rs: sum(e - s for s, e in rs)  # noqa: E731
         summary = f"{message} [bulk: {n(bulk._written)} of {bulk.total} written, {n(bulk._not_written)} not written, {n(bulk._unknown)} unknown]"
-        return BulkWriteError(summary, cause=err, bulk=bulk, retries=retries)
+        partial = BulkWriteError(summary, cause=err, bulk=bulk, retries=retries)
+        partial.upload = err.upload
+        return partial
     return err

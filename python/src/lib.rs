@@ -5,6 +5,7 @@
 mod arrow;
 mod client;
 mod convert;
+mod documents;
 mod emulator;
 mod errors;
 mod runtime;
@@ -20,6 +21,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_filter, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     arrow::register(m)?;
+    documents::register(m)?;
     m.add("__version__", exto360::VERSION)?;
     Ok(())
 }

@@ -148,6 +148,43 @@ def edition(c, op, a):
         return w.transition(a["step"], a["recordId"], user_name=a["userName"], action_name=a.get("actionName"), space_name=a.get("spaceName"),
                             assignee_users=assignee.get("users"), assignee_groups=assignee.get("groups"),
                             comment=comment.get("text"), comment_private=comment.get("isPrivate", False))
+    return documents(c, op, a)
+
+
+def downloaded(d):
+    return {"path": d.path, "bytes": d.bytes, "fileName": d.file_name, "contentType": d.content_type}
+
+
+def documents(c, op, a):
+    if op == "documents.upload":  # the files' JSON form as the core reads it (the Python forms are tested in test_documents.py)
+        return c._native.call("documents.upload", a)
+    if op == "documents.download":
+        return downloaded(c.documents.download(a.get("id"), a.get("path"), version=a.get("version")))
+    if op == "documents.downloadAll":
+        return downloaded(c.documents.download_all(a.get("recordId"), a.get("path"), module=a.get("module")))
+    if op == "workspaces.create":
+        return c.workspaces.create(a.get("name"), parent_id=a.get("parentId"))
+    if op == "workspaces.list":
+        return page(c.workspaces.list(page=a.get("page", 1), page_size=a.get("pageSize", 25), filter=a.get("filter"), sort=a.get("sort")))
+    if op == "workspaces.get":
+        return c.workspaces.get(a.get("id"))
+    if op == "workspaces.update":
+        return c.workspaces.update(a.get("id"), name=a.get("name"), parent_id=a.get("parentId"))
+    if op == "jobs.create":
+        return c._native.call("jobs.create", a)
+    if op == "jobs.start":
+        return c._native.call("jobs.start", a)
+    if op == "jobs.list":
+        return page(c.jobs.list(project_id=a.get("projectId"), page=a.get("page", 1), page_size=a.get("pageSize", 50)))
+    if op == "jobs.update":
+        c.jobs.update(a.get("id"), status=a.get("status"), duration=a.get("duration"), completed_at=a.get("completedAt"))
+        return {}
+    if op == "jobs.log":
+        c.jobs.log(a.get("id"), a.get("message"), level=a.get("level"), duration=a.get("duration"), time_stamp=a.get("timeStamp"))
+        return {}
+    if op == "jobs.fail":
+        c.jobs.fail(a.get("id"), a.get("message"))
+        return {}
     raise exto360.InvalidInputError(f"unknown operation {op}")
 
 
@@ -158,6 +195,10 @@ def error(e):
         "kind": src.code, "status": getattr(src, "status", None), "summary": getattr(src, "summary", None),
         "details": getattr(src, "details", None), "retries": e.retries, "message": src.message,
         "bulk": None if b is None else {"total": b.total, "insertedIds": b.inserted_ids, "written": b.written_ranges, "notWritten": b.not_written_ranges, "unknown": b.unknown_ranges},
+        "upload": None if e.upload is None else {
+            "uploadedCount": e.upload.uploaded_count, "failedCount": e.upload.failed_count, "unknownCount": e.upload.unknown_count,
+            "files": [{"index": f.index, "fileName": f.file_name, "state": f.state, "document": f.document, "message": f.message} for f in e.upload.files],
+        },
     }
 
 

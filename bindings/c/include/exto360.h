@@ -738,6 +738,167 @@ exto360_status exto360_workflow_transition(const exto360_client *client,
                                            char **out_json,
                                            exto360_error **err);
 
+/**
+ * Uploads files (any number; sent 100 per request, each streamed from disk). The client needs a
+ * tenant id and a project id.
+ * @param files_json a JSON array of `{"path", "name"?, "contentType"?}` (or `{"name", "text"}`).
+ * @param args_json `{"module", "recordId", "meta" (object), "linkedRefId", "groupId", "folderId",
+ *   "parentId", "scope" (array)}` (any subset; NULL = none).
+ * @param out_json receives, when every file was uploaded, `{"uploadedCount", "failedCount",
+ *   "unknownCount", "files": [{"index", "fileName", "state", "document", "message"}]}`; free it
+ *   with exto360_string_free(). Otherwise the call fails (a partial upload: EXTO360_BAD_REQUEST,
+ *   HTTP 200, summary "errors.error_partial_upload") and exto360_error_details_json() has `bulk`
+ *   and `upload` (the same per-file report, states uploaded/failed/unknown).
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_documents_upload(const exto360_client *client,
+                                        const char *files_json,
+                                        const char *args_json,
+                                        char **out_json,
+                                        exto360_error **err);
+
+/**
+ * Downloads document `id` to `path`: written to a temporary file beside it and renamed only
+ * when complete; on failure nothing is left (an existing file at `path` is kept).
+ * @param version "v1", "v2", ... or NULL for the current version.
+ * @param out_json receives `{"path", "bytes", "fileName", "contentType"}`; free it with
+ *   exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_documents_download(const exto360_client *client,
+                                          const char *id,
+                                          const char *version,
+                                          const char *path,
+                                          char **out_json,
+                                          exto360_error **err);
+
+/**
+ * Downloads a zip of every attachment of record `record_id` (of `module`) to `path`, like
+ * exto360_documents_download.
+ * @param out_json receives `{"path", "bytes", "fileName", "contentType"}`; free it with
+ *   exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_documents_download_all(const exto360_client *client,
+                                              const char *record_id,
+                                              const char *module,
+                                              const char *path,
+                                              char **out_json,
+                                              exto360_error **err);
+
+/**
+ * Creates a workspace (under `parent_id`, or NULL for none).
+ * @param out_json receives `{"id", "name", "parentId", "createdAt", "updatedAt"}`; free it with
+ *   exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_workspaces_create(const exto360_client *client,
+                                         const char *name,
+                                         const char *parent_id,
+                                         char **out_json,
+                                         exto360_error **err);
+
+/**
+ * One page of workspaces.
+ * @param args_json `{"page", "pageSize" (≤ 1000, default 25), "filter", "sort"}` (any subset; NULL = first page).
+ * @param out_json receives `{"rows", "total": null, "page", "pageSize", "totalPages": null}`
+ *   (the API answers a bare array); free it with exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_workspaces_list(const exto360_client *client,
+                                       const char *args_json,
+                                       char **out_json,
+                                       exto360_error **err);
+
+/**
+ * One workspace.
+ * @param out_json receives the workspace; free it with exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_workspaces_get(const exto360_client *client,
+                                      const char *id,
+                                      char **out_json,
+                                      exto360_error **err);
+
+/**
+ * Renames a workspace (and moves it under `parent_id`, when not NULL).
+ * @param out_json receives the workspace; free it with exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_workspaces_update(const exto360_client *client,
+                                         const char *id,
+                                         const char *name,
+                                         const char *parent_id,
+                                         char **out_json,
+                                         exto360_error **err);
+
+/**
+ * Creates a job of the client's project (or `projectID` in the job).
+ * @param job_json `{"jobTitle", "jobType", "status"?, "createdBy"?, "log"?, "meta"?, ...}`.
+ * @param out_json receives `{"id"}`; free it with exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_jobs_create(const exto360_client *client,
+                                   const char *job_json,
+                                   char **out_json,
+                                   exto360_error **err);
+
+/**
+ * Starts a job: creates it "In Progress". Report its end with exto360_jobs_update (status
+ * "Completed", and the duration) or exto360_jobs_fail.
+ * @param job_type one of the documented job types ("Import", "Export", "Load", ...).
+ * @param out_json receives `{"id"}`; free it with exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_jobs_start(const exto360_client *client,
+                                  const char *title,
+                                  const char *job_type,
+                                  char **out_json,
+                                  exto360_error **err);
+
+/**
+ * One page of jobs.
+ * @param args_json `{"projectId" (default: the client's), "page", "pageSize" (≤ 200, default 50)}`; NULL = first page.
+ * @param out_json receives `{"rows", "total", "page", "pageSize", "totalPages"}`; free it with
+ *   exto360_string_free().
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_jobs_list(const exto360_client *client,
+                                 const char *args_json,
+                                 char **out_json,
+                                 exto360_error **err);
+
+/**
+ * Sets a job's status ("Not Started", "In Progress", "Completed", "Failed").
+ * @param args_json `{"duration" (ms), "completedAt"}` (any subset) or NULL.
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_jobs_update(const exto360_client *client,
+                                   const char *id,
+                                   const char *status,
+                                   const char *args_json,
+                                   exto360_error **err);
+
+/**
+ * Appends one log line to a job.
+ * @param level "info", "error", ... or NULL (the server's default, "info").
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_jobs_log(const exto360_client *client,
+                                const char *id,
+                                const char *message,
+                                const char *level,
+                                exto360_error **err);
+
+/**
+ * Marks a job Failed: logs `message` (NULL: none) at level "error", then sets the status.
+ * @param err receives an error on failure (free with exto360_error_free()); may be NULL.
+ */
+exto360_status exto360_jobs_fail(const exto360_client *client,
+                                 const char *id,
+                                 const char *message,
+                                 exto360_error **err);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -539,3 +539,5 @@ pub unsafe extern "C" fn exto360_pager_free(pager: *mut exto360_pager) {
 
 mod edition;
 pub use edition::*;
+mod documents;
+pub use documents::*;

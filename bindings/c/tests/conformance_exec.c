@@ -167,6 +167,33 @@ static int run_edition(exto360_client *c, const char *op, const cJSON *a, const 
     return (int)st;
 }
 
+/* Documents, workspaces and job status; returns -1 when `op` is not one of them. Calls without
+ * an answer (jobs.update, jobs.log, jobs.fail) answer {} as the JSON operation does. */
+static int run_documents(exto360_client *c, const char *op, const cJSON *a, const char *args, char **out, int *mine, exto360_error **err, char **j1) {
+    exto360_status st;
+    int quiet = 0;
+    if (!strcmp(op, "documents.upload")) st = exto360_documents_upload(c, *j1 = field_json(a, "files"), args, out, err);
+    else if (!strcmp(op, "documents.download")) st = exto360_documents_download(c, field_str(a, "id"), field_str(a, "version"), field_str(a, "path"), out, err);
+    else if (!strcmp(op, "documents.downloadAll")) st = exto360_documents_download_all(c, field_str(a, "recordId"), field_str(a, "module"), field_str(a, "path"), out, err);
+    else if (!strcmp(op, "workspaces.create")) st = exto360_workspaces_create(c, field_str(a, "name"), field_str(a, "parentId"), out, err);
+    else if (!strcmp(op, "workspaces.list")) st = exto360_workspaces_list(c, args, out, err);
+    else if (!strcmp(op, "workspaces.get")) st = exto360_workspaces_get(c, field_str(a, "id"), out, err);
+    else if (!strcmp(op, "workspaces.update")) st = exto360_workspaces_update(c, field_str(a, "id"), field_str(a, "name"), field_str(a, "parentId"), out, err);
+    else if (!strcmp(op, "jobs.create")) st = exto360_jobs_create(c, *j1 = field_json(a, "job"), out, err);
+    else if (!strcmp(op, "jobs.start")) st = exto360_jobs_start(c, field_str(a, "title"), field_str(a, "type"), out, err);
+    else if (!strcmp(op, "jobs.list")) st = exto360_jobs_list(c, args, out, err);
+    else if (!strcmp(op, "jobs.update")) { st = exto360_jobs_update(c, field_str(a, "id"), field_str(a, "status"), args, err); quiet = 1; }
+    else if (!strcmp(op, "jobs.log")) { st = exto360_jobs_log(c, field_str(a, "id"), field_str(a, "message"), field_str(a, "level"), err); quiet = 1; }
+    else if (!strcmp(op, "jobs.fail")) { st = exto360_jobs_fail(c, field_str(a, "id"), field_str(a, "message"), err); quiet = 1; }
+    else return -1;
+    if (quiet && st == EXTO360_OK) {
+        *out = malloc(3);
+        if (*out) memcpy(*out, "{}", 3);
+        *mine = 1;
+    }
+    return (int)st;
+}
+
 /* `*mine` is set when `*out` was made here (free with free()) rather than by the library. */
 static exto360_status run(exto360_client *c, const char *op, const cJSON *a, char **out, int *mine, exto360_error **err) {
     char *args = print(a);
@@ -227,6 +254,7 @@ static exto360_status run(exto360_client *c, const char *op, const cJSON *a, cha
         }
     } else {
         int r = run_edition(c, op, a, args, out, mine, err, &j1);
+        if (r < 0) r = run_documents(c, op, a, args, out, mine, err, &j1);
         if (r >= 0) st = (exto360_status)r;
     }
     free(args); free(j1); free(j2); free(j3);

@@ -1,5 +1,8 @@
 /* Tests of the C ABI against the in-process emulator. Plain C11; run under valgrind and ASan. */
+#define _DEFAULT_SOURCE /* mkdtemp, unlink, rmdir under -std=c11 */
+#include <dirent.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -323,6 +326,123 @@ static void test_current_edition(exto360_emulator *emu) {
     exto360_client_free(c);
 }
 
+
+/* Writes `n` patterned bytes to `path`; returns them (free them). */
+static unsigned char *write_payload(const char *path, size_t n) {
+    unsigned char *b = malloc(n);
+    for (size_t i = 0; i < n; i++) b[i] = (unsigned char)((i * 7 + i / 251) % 256);
+    FILE *f = fopen(path, "wb");
+    fwrite(b, 1, n, f);
+    fclose(f);
+    return b;
+}
+
+static int same_file(const char *path, const unsigned char *want, size_t n) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    unsigned char *got = malloc(n + 1);
+    size_t len = fread(got, 1, n + 1, f);
+    fclose(f);
+    int same = len == n && memcmp(got, want, n) == 0;
+    free(got);
+    return same;
+}
+
+/* Entries of `dir` other than . and .. */
+static int dir_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d) closedir(d);
+    return n;
+}
+
+/* The "documentId" at the `k`-th occurrence in `json` copied into `out`. */
+static void nth_document_id(const char *json, int k, char *out, size_t cap) {
+    const char *p = json;
+    for (int i = 0; i <= k && p; i++) { p = strstr(p, "\"documentId\":\""); if (p && i < k) p++; }
+    out[0] = 0;
+    if (p) { p += strlen("\"documentId\":\""); size_t n = strcspn(p, "\""); if (n < cap) { memcpy(out, p, n); out[n] = 0; } }
+}
+
+static void test_documents(exto360_emulator *emu) {
+    exto360_client *c = new_client(emu, ",\"tenantId\":\"cwWdTZK\",\"projectId\":\"Vx6-j2Z\",\"initialBackoff\":0.001,\"maxBackoff\":0.002");
+    char *out = NULL;
+    exto360_error *err = NULL;
+    char dir[] = "/tmp/exto360-c-docs-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char src[128], dst[128], files[512];
+    snprintf(src, sizeof src, "%s/big.bin", dir);
+    size_t n = 3 * 1024 * 1024 + 17;
+    unsigned char *big = write_payload(src, n);
+    snprintf(files, sizeof files, "[{\"path\":\"%s\"},{\"path\":\"%s\",\"name\":\"copy.bin\",\"contentType\":\"application/x-test\"}]", src, src);
+    exto360_status st = exto360_documents_upload(c, files, "{\"meta\":{\"k\":1}}", &out, &err);
+    CHECK(st == EXTO360_OK && strstr(out, "\"uploadedCount\":2") && strstr(out, "\"fileName\":\"copy.bin\""), "upload: %s", out ? out : exto360_error_message(err));
+    char id[64];
+    nth_document_id(out ? out : "", 1, id, sizeof id);
+    exto360_string_free(out); out = NULL;
+    snprintf(dst, sizeof dst, "%s/out.bin", dir);
+    st = exto360_documents_download(c, id, NULL, dst, &out, &err);
+    CHECK(st == EXTO360_OK && strstr(out, "\"bytes\":3145745"), "download: %s", out ? out : exto360_error_message(err));
+    CHECK(same_file(dst, big, n), "downloaded bytes are the uploaded bytes");
+    exto360_string_free(out); out = NULL;
+    unlink(dst);
+
+    /* An interrupted download leaves nothing behind. */
+    exto360_emulator_set_faults(emu, "[{\"kind\":\"truncate\",\"path\":\"/api/v1/documents/download\"}]", NULL);
+    st = exto360_documents_download(c, id, NULL, dst, &out, &err);
+    CHECK(st == EXTO360_CONNECTION && out == NULL, "truncated download: %d", (int)st);
+    CHECK(dir_entries(dir) == 1, "only the source file is left (%d entries)", dir_entries(dir));
+    exto360_error_free(err); err = NULL;
+    exto360_emulator_set_faults(emu, "[]", NULL);
+
+    /* Bad input: not an array, NULL path; no client scope. */
+    CHECK(exto360_documents_upload(c, "{\"path\":\"x\"}", NULL, &out, &err) == EXTO360_INVALID_ARGUMENT, "files not an array");
+    exto360_error_free(err); err = NULL;
+    CHECK(exto360_documents_download(c, id, NULL, NULL, &out, &err) == EXTO360_INVALID_ARGUMENT, "NULL path");
+    exto360_error_free(err); err = NULL;
+
+    /* Workspaces and jobs. */
+    CHECK(exto360_workspaces_create(c, "Plant A", NULL, &out, &err) == EXTO360_OK && strstr(out, "\"name\":\"Plant A\""), "workspace");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_workspaces_list(c, NULL, &out, &err) == EXTO360_OK && strstr(out, "\"total\":null"), "workspaces list");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_jobs_start(c, "Nightly import", "Import", &out, &err) == EXTO360_OK, "job start");
+    char job[64] = "";
+    const char *idp = out ? strstr(out, "\"id\":\"") : NULL;
+    if (idp) sscanf(idp + 6, "%63[^\"]", job);
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_jobs_log(c, job, "read 10 rows", NULL, &err) == EXTO360_OK, "job log");
+    CHECK(exto360_jobs_fail(c, job, "disk full", &err) == EXTO360_OK, "job fail");
+    CHECK(exto360_jobs_list(c, "{\"pageSize\":200}", &out, &err) == EXTO360_OK && strstr(out, "\"status\":\"Failed\"") && strstr(out, "disk full"), "job failed: %s", out ? out : "");
+    exto360_string_free(out); out = NULL;
+    CHECK(exto360_jobs_update(c, job, "Completed", "{\"duration\":5}", &err) == EXTO360_OK, "job update");
+    CHECK(exto360_jobs_update(c, job, "Done", NULL, &err) != EXTO360_OK, "unknown status refused");
+    exto360_error_free(err); err = NULL;
+    free(big);
+    unlink(src);
+    rmdir(dir);
+    exto360_client_free(c);
+}
+
+/* A file over the server's size limit: the upload fails as partial, with the per-file report. */
+static void test_partial_upload(void) {
+    exto360_emulator *emu = NULL;
+    exto360_error *err = NULL;
+    CHECK(exto360_emulator_start("{\"settings\":{\"maxFileBytes\":10}}", &emu, &err) == EXTO360_OK, "emulator");
+    exto360_client *c = new_client(emu, ",\"tenantId\":\"cwWdTZK\",\"projectId\":\"Vx6-j2Z\"");
+    char *out = NULL;
+    exto360_status st = exto360_documents_upload(c, "[{\"name\":\"small.txt\",\"text\":\"small\"},{\"name\":\"big.txt\",\"text\":\"01234567890\"}]", NULL, &out, &err);
+    CHECK(st == EXTO360_BAD_REQUEST && out == NULL, "partial upload status %d", (int)st);
+    CHECK(exto360_error_status(err) == 200 && strcmp(exto360_error_summary(err), "errors.error_partial_upload") == 0, "partial summary");
+    const char *j = exto360_error_details_json(err);
+    CHECK(strstr(j, "\"written\":[[0,1]]") && strstr(j, "\"notWritten\":[[1,2]]"), "bulk: %s", j);
+    CHECK(strstr(j, "\"upload\":{") && strstr(j, "\"state\":\"failed\"") && strstr(j, "error_file_too_large"), "per-file report: %s", j);
+    exto360_error_free(err);
+    exto360_client_free(c);
+    exto360_emulator_free(emu);
+}
+
 int main(void) {
     exto360_emulator *emu = NULL;
     exto360_error *err = NULL;
@@ -342,6 +462,8 @@ int main(void) {
     test_null_lists(emu);
     test_one_line_messages(emu);
     test_whitespace_ids(emu);
+    test_documents(emu);
+    test_partial_upload();
     exto360_emulator_free(emu);
     return report("C API checks");
 }

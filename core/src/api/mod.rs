@@ -3,11 +3,13 @@
 pub mod expand;
 pub mod health;
 pub mod hierarchy;
+pub mod jobs;
 pub mod records;
 pub mod subtable;
 pub mod users;
 pub mod workflow;
 pub mod workflow_v2;
+pub mod workspaces;
 
 use std::ops::Range;
 use std::sync::Arc;

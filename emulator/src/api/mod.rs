@@ -1,14 +1,17 @@
 //! Handlers of the emulated Data API, one module per resource.
 
 pub mod changes;
+pub mod documents;
 pub mod expand;
 pub mod health;
 pub mod hierarchy;
+pub mod jobs;
 pub mod records;
 pub mod subtable;
 pub mod users;
 pub mod workflow;
 pub mod workflow_v2;
+pub mod workspaces;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -47,6 +50,16 @@ impl Params {
 
     /// [`Params::paging`] for endpoints whose pages hold at most `max` rows (`/expand`, v2).
     pub fn paging_up_to(&self, default_size: usize, max: usize) -> ApiResult<(usize, usize)> {
+        self.paging_with(default_size, max, false)
+    }
+
+    /// [`Params::paging`] for endpoints that serve a larger `pageSize` at `max` instead of
+    /// refusing it (the job list: "cap 200").
+    pub fn paging_capped(&self, default_size: usize, max: usize) -> ApiResult<(usize, usize)> {
+        self.paging_with(default_size, max, true)
+    }
+
+    fn paging_with(&self, default_size: usize, max: usize, cap: bool) -> ApiResult<(usize, usize)> {
         let page = match self.get("page") {
             None => 1,
             Some(v) => v.trim().parse::<i64>().map_err(|_| ApiError::bad_request(format!("Page must be an integer, got '{v}'")))?,
@@ -58,6 +71,7 @@ impl Params {
             None => default_size as i64,
             Some(v) => v.trim().parse::<i64>().map_err(|_| ApiError::bad_request(format!("Page size must be an integer, got '{v}'")))?,
         };
+        let size = if cap { size.min(max as i64) } else { size };
         if !(1..=max as i64).contains(&size) {
             return Err(ApiError::bad_request(format!("Page size must be between 1 and {max}")));
         }

@@ -72,7 +72,7 @@ pub fn compare_values(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 }
 
 /// `sort=field` ascending, `-field` descending; several fields separated by commas.
-fn parse_sort(raw: Option<&str>) -> ApiResult<Vec<(String, bool)>> {
+pub fn parse_sort(raw: Option<&str>) -> ApiResult<Vec<(String, bool)>> {
     let Some(raw) = raw else { return Ok(Vec::new()) };
     raw.split(',')
         .map(|part| {

@@ -212,6 +212,12 @@ async fn edition(op: &str, c: &Client, a: &Value) -> Option<Result<Value>> {
                 let step = Step::parse(s(a, "step")).unwrap_or(Step::Submit);
                 c.workflow(s(a, "module")).transition(step, s(a, "recordId"), &o).await?
             }
+            // Documents, workspaces and jobs: through the JSON layer every binding calls (the
+            // typed API underneath is the same; paths and texts are its JSON arguments).
+            op if op.starts_with("documents.") || op.starts_with("workspaces.") || op.starts_with("jobs.") => {
+                let text = exto360::json::call(c, op, a).await?;
+                serde_json::from_str(&text).unwrap_or(Value::Null)
+            }
             _ => return Ok(None),
         })
         .map(Some)

@@ -154,6 +154,20 @@ fn resolve(v: &Value, emu: &Emulator) -> Value {
                 Value::Array(refs.into_iter().skip(from).take(spec["count"].as_u64().unwrap_or(0) as usize).collect())
             }
         }
+        Value::Object(o) if o.contains_key("$documentId") || o.contains_key("$workspaceId") || o.contains_key("$jobId") => {
+            // The id of the k-th stored document, workspace or job of the first tenant.
+            let index = o.values().next().and_then(|s| s["index"].as_u64()).unwrap_or(0) as usize;
+            let world = emu.shared().world();
+            let t = &world.tenants[0];
+            let id = if o.contains_key("$documentId") {
+                t.documents.docs.get(index).map(|d| d.id.clone())
+            } else if o.contains_key("$workspaceId") {
+                t.workspaces.items.get(index).map(|w| w.id.clone())
+            } else {
+                t.jobs.get(index).map(|j| j.id.clone())
+            };
+            id.map(Value::String).unwrap_or(Value::Null)
+        }
         Value::Object(o) if o.contains_key("$recordId") => {
             let spec = &o["$recordId"];
             let module = spec["module"].as_str().unwrap_or_default();
@@ -166,6 +180,76 @@ fn resolve(v: &Value, emu: &Emulator) -> Value {
         Value::Array(a) => Value::Array(a.iter().map(|v| resolve(v, emu)).collect()),
         other => other.clone(),
     }
+}
+
+/// Replaces the prefix `$tmp/` of every string with the case's own directory.
+fn in_dir(v: &Value, dir: &std::path::Path) -> Value {
+    match v {
+        Value::String(s) => match s.strip_prefix("$tmp/") {
+            Some(rest) => Value::String(dir.join(rest).to_string_lossy().into_owned()),
+            None => v.clone(),
+        },
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), in_dir(v, dir))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(|v| in_dir(v, dir)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `setup.files`: `[{"path": "$tmp/a.txt", "text": "..."} | {"path", "size": n}]` (byte `i`
+/// of a sized file is `i % 251`, the emulator's seed pattern).
+fn write_files(files: &Value, dir: &std::path::Path) -> Result<(), String> {
+    for f in files.as_array().into_iter().flatten() {
+        let f = in_dir(f, dir);
+        let path = f["path"].as_str().ok_or("setup.files: every file needs a path")?;
+        let bytes: Vec<u8> = match (f["text"].as_str(), f["size"].as_u64()) {
+            (Some(t), _) => t.as_bytes().to_vec(),
+            (None, Some(n)) => (0..n).map(|i| (i % 251) as u8).collect(),
+            _ => return Err(format!("setup.files: {path} needs text or size")),
+        };
+        std::fs::write(path, bytes).map_err(|e| format!("setup.files: {path}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `expect.files`: `{"$tmp/x": {"exists": bool, "text"?, "size"?, "zipEntries"?: [names]}}`,
+/// and `expect.dirEntries`: the exact, sorted names in the case's directory (no stray
+/// temporary file).
+fn check_files(expect: &Value, dir: &std::path::Path) -> Result<(), String> {
+    for (name, want) in expect["files"].as_object().into_iter().flatten() {
+        let path = in_dir(&json!(name), dir);
+        let path = std::path::Path::new(path.as_str().unwrap_or_default());
+        let exists = path.exists();
+        if want["exists"].as_bool().is_some_and(|e| e != exists) {
+            return Err(format!("file {name}: expected exists={}, it {}", want["exists"], if exists { "exists" } else { "does not" }));
+        }
+        if !exists {
+            continue;
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("file {name}: {e}"))?;
+        if let Some(t) = want["text"].as_str()
+            && bytes != t.as_bytes() {
+                return Err(format!("file {name}: expected text {t:?}, got {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(200)])));
+            }
+        if let Some(n) = want["size"].as_u64() {
+            if bytes.len() as u64 != n {
+                return Err(format!("file {name}: expected {n} bytes, got {}", bytes.len()));
+            }
+            if want["text"].is_null() && bytes.iter().enumerate().any(|(i, b)| *b != (i % 251) as u8) {
+                return Err(format!("file {name}: bytes differ from the seed pattern"));
+            }
+        }
+        if let Some(entries) = want.get("zipEntries") {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format!("file {name}: not a zip: {e}"))?;
+            let names: Vec<Value> = (0..z.len()).map(|i| z.by_index(i).map(|f| f.name().map(|n| Value::String(n.into_owned())).unwrap_or(Value::Null)).unwrap_or(Value::Null)).collect();
+            check(entries, &Value::Array(names), false, &format!("file {name} zip entries"))?;
+        }
+    }
+    if let Some(want) = expect.get("dirEntries") {
+        let mut names: Vec<String> = std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        check(want, &json!(names), false, "dirEntries")?;
+    }
+    Ok(())
 }
 
 fn instantiate(t: &Value, i: usize) -> Value {
@@ -307,14 +391,17 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
     let faults: Vec<FaultSpec> = serde_json::from_value(resolve(setup.get("faults").unwrap_or(&json!([])), emu)).map_err(|e| format!("setup.faults: {e}"))?;
     emu.set_faults(faults).map_err(|e| format!("setup.faults: {e}"))?;
     emu.clear_journal();
+    // Each case gets its own directory for the files it uploads and downloads.
+    let dir = tempfile::Builder::new().prefix("conformance-").tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    write_files(&setup["files"], dir.path())?;
 
     let mut client = json!({ "baseUrl": emu.url(), "token": emu.token(), "rateLimit": null, "maxRetries": 3 });
     for (k, v) in b["client"].as_object().into_iter().flatten() {
         client[k] = v.clone();
     }
-    let msg = json!({ "id": id, "client": client, "op": b["op"], "args": resolve(&b["args"], emu) });
+    let msg = json!({ "id": id, "client": client, "op": b["op"], "args": in_dir(&resolve(&b["args"], emu), dir.path()) });
     // Resolved before the call: placeholders name the state the case starts from.
-    let expect = &resolve(&b["expect"], emu);
+    let expect = &in_dir(&resolve(&b["expect"], emu), dir.path());
     let reply = exec.call(&msg)?;
     let raw_journal = emu.journal();
     let journal: Vec<Value> = raw_journal.iter().map(wire).collect();
@@ -350,6 +437,7 @@ fn run_case(case: &Case, exec: &mut Executor, emu: &Emulator, id: u64) -> Result
         && journal.len() as u64 != n {
             return Err(format!("expected {n} requests, saw {}", journal.len()));
         }
+    check_files(expect, dir.path())?;
     let subset = expect["resultSubset"].as_bool().unwrap_or(false);
     match (expect.get("error"), reply.get("error"), reply.get("ok")) {
         (Some(e), Some(a), _) => check(e, a, true, "error"),
