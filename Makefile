@@ -158,13 +158,18 @@ test-c: c-lib system-deps
 	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=1 $(C_OUT)/test_api
 	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_api.c $(C_LINK) -lpthread -o $(C_OUT)/test_api_asan
 	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_api_asan
-	# fork(): under valgrind without leak checking (in the child, what only the parent's other
-	# threads referenced looks lost); memory errors in either process still fail it.
+	# fork(): five times plain (a lock held across fork() hangs the child only sometimes), under
+	# valgrind without leak checking (in the child, what only the parent's other threads
+	# referenced looks lost; memory errors in either process still fail it), and under UBSan.
+	# Not under ASan: GCC 12's libasan does not hold its allocator's locks across fork(), so a
+	# child whose parent had a thread inside malloc at that instant hangs in ASan's own allocator
+	# (seen: 3 of 15 runs; gdb shows every child thread in SizeClassAllocator64::GetFromAllocator;
+	# 0 of 25 plain runs hang).
 	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/test_fork.c $(C_LINK) -o $(C_OUT)/test_fork
-	LD_LIBRARY_PATH=$(C_OUT)/lib $(C_OUT)/test_fork
+	for i in 1 2 3 4 5; do LD_LIBRARY_PATH=$(C_OUT)/lib $(C_OUT)/test_fork || exit 1; done
 	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=no --error-exitcode=1 $(C_OUT)/test_fork
-	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_fork.c $(C_LINK) -o $(C_OUT)/test_fork_asan
-	LD_LIBRARY_PATH=$(C_OUT)/lib ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_fork_asan
+	gcc $(CFLAGS_STRICT) -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_fork.c $(C_LINK) -o $(C_OUT)/test_fork_ubsan
+	LD_LIBRARY_PATH=$(C_OUT)/lib $(C_OUT)/test_fork_ubsan
 	gcc $(CFLAGS_STRICT) -I$(C_OUT)/include bindings/c/tests/test_arrow.c $(C_LINK) -o $(C_OUT)/test_arrow
 	LD_LIBRARY_PATH=$(C_OUT)/lib valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=1 $(C_OUT)/test_arrow
 	gcc $(CFLAGS_STRICT) -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(C_OUT)/include bindings/c/tests/test_arrow.c $(C_LINK) -o $(C_OUT)/test_arrow_asan
