@@ -249,7 +249,7 @@ test-packaging: python-wheel python-sdist npm-pack nuget c-lib test-rust-package
 	cmake --build $(C_OUT)/cmake-consumer > /dev/null
 	$(C_OUT)/cmake-consumer/quickstart > /dev/null && $(C_OUT)/cmake-consumer/quickstart_static > /dev/null && echo "C quick start (CMake, shared and static): ok"
 	$(CARGO) build -q -p exto360-emulator --bin exto360-emulator
-	tests/packaging/nuget_consumer.sh $(PACKAGES)/nuget $(VERSION) $(TARGET_DIR)/debug/exto360-emulator
+	tests/packaging/nuget_consumer.sh $(PACKAGES)/nuget $(VERSION) $(abspath $(TARGET_DIR))/debug/exto360-emulator
 
 ## `cargo package` of the publishable crates (exto360, exto360-emulator) and their docs built
 ## with warnings as errors.
