@@ -127,7 +127,7 @@ class DocumentsTest : EmulatorTest(makeClient = { Exto360Client(token = it.token
         }
         val e = assertThrows<Exto360Exception> { client.documents.uploadBlocking(listOf(UploadFile.stream("broken.bin", broken))) }
         assertTrue(e.message!!.contains("disk unplugged"), e.message)
-        assertTrue(e.upload == null || e.upload!!.uploadedCount == 0, "${e.upload}")
+        assertTrue((e.upload?.uploadedCount ?: 0) == 0, "${e.upload}")
     }
 
     @Test
