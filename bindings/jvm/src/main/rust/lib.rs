@@ -37,6 +37,14 @@ impl std::fmt::Display for NativeError {
     }
 }
 
+/// A foreign reader's exception that was not a [`NativeError`] (a bug of the Kotlin layer,
+/// which maps `IOException`s itself): kept as an error, never a crash.
+impl From<uniffi::UnexpectedUniFFICallbackError> for NativeError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> NativeError {
+        internal(e.reason)
+    }
+}
+
 fn fail(e: exto360::Error) -> NativeError {
     NativeError::Failed { json: json::error_json(&e).to_string() }
 }
@@ -161,6 +169,16 @@ impl NativeClient {
         spawn(async move { json::call(&client, &op, &args).await })?.await?.map_err(fail)
     }
 
+    /// `documents.upload` with files built here — paths, bytes, or a JVM `InputStream` read a
+    /// piece at a time — and the operation's other arguments (`module`, `recordId`, `meta`, ...)
+    /// in `args_json`; the same report, or the same error (with its per-file `upload` report).
+    pub async fn upload(&self, files: Vec<NativeUpload>, args_json: String) -> Result<String, NativeError> {
+        let args = parse("args", &args_json)?;
+        let files = files.into_iter().enumerate().map(|(i, f)| f.into_file(i)).collect::<Result<Vec<_>, _>>()?;
+        let client = self.client.clone();
+        spawn(async move { json::upload_files(&client, files, &args).await })?.await?.map_err(fail)
+    }
+
     /// Starts an iteration (`masters.iter`, `modules.iter`, `users.iter`); pages are fetched
     /// one ahead in the background once the first is asked for.
     pub fn pages(&self, op: String, args_json: String) -> Result<Arc<NativePager>, NativeError> {
@@ -168,6 +186,77 @@ impl NativeClient {
         let _rt = runtime()?.enter();
         let pages = json::pages(&self.client, &op, &args).map_err(fail)?;
         Ok(Arc::new(NativePager { pages: Arc::new(tokio::sync::Mutex::new(Some((pages, Live::new())))) }))
+    }
+}
+
+/// Bytes asked of a reader per call.
+const READ_CHUNK: u32 = 256 * 1024;
+
+/// A JVM `InputStream`, implemented by the Kotlin layer: `read(max)` gives up to `max` bytes,
+/// none at the end; an `IOException` comes back as a [`NativeError`] (its message kept).
+#[uniffi::export(foreign)]
+pub trait NativeReader: Send + Sync {
+    fn read(&self, max: u32) -> Result<Vec<u8>, NativeError>;
+}
+
+/// The message of a foreign reader's error (the JSON's `message`, else its text).
+fn reader_message(e: &NativeError) -> String {
+    let NativeError::Failed { json } = e;
+    serde_json::from_str::<Value>(json).ok().and_then(|v| v["message"].as_str().map(str::to_string)).unwrap_or_else(|| json.clone())
+}
+
+/// The bytes of a [`NativeReader`], pulled as the upload sends them: each piece is one `read`
+/// on tokio's blocking pool (it blocks a JVM stream), never the whole stream in memory.
+fn reader(name: String, r: Arc<dyn NativeReader>) -> impl tokio::io::AsyncRead + Send + Unpin + 'static {
+    let chunks = futures_util::stream::unfold(Some(r), move |state| {
+        let name = name.clone();
+        async move {
+            let r = state?;
+            let r2 = r.clone();
+            let got = tokio::task::spawn_blocking(move || r2.read(READ_CHUNK)).await;
+            match got {
+                Ok(Ok(b)) if b.is_empty() => None,
+                Ok(Ok(b)) => Some((Ok(bytes::Bytes::from(b)), Some(r))),
+                Ok(Err(e)) => Some((Err(std::io::Error::other(format!("reading stream '{name}': {}", reader_message(&e)))), None)),
+                Err(e) => Some((Err(std::io::Error::other(format!("reading stream '{name}': {e}"))), None)),
+            }
+        }
+    });
+    tokio_util::io::StreamReader::new(Box::pin(chunks))
+}
+
+/// One file to upload, from exactly one of `path`, `bytes` or `reader` (with `size` when
+/// known, for a `Content-Length`). `name` is required but for a path (default: its file name).
+#[derive(uniffi::Record)]
+pub struct NativeUpload {
+    pub name: Option<String>,
+    pub content_type: Option<String>,
+    pub path: Option<String>,
+    pub bytes: Option<Vec<u8>>,
+    pub reader: Option<Arc<dyn NativeReader>>,
+    pub size: Option<u64>,
+}
+
+impl NativeUpload {
+    fn into_file(self, i: usize) -> Result<exto360::UploadFile, NativeError> {
+        use exto360::UploadFile;
+        let name = |what: &str| self.name.clone().ok_or_else(|| invalid(format!("files[{i}]: {what} needs a name")));
+        let file = match (self.path.clone(), self.bytes, self.reader) {
+            (Some(p), None, None) => match &self.name {
+                Some(n) => UploadFile::path(p).name(n.clone()),
+                None => UploadFile::path(p),
+            },
+            (None, Some(b), None) => UploadFile::bytes(name("bytes")?, b),
+            (None, None, Some(r)) => {
+                let n = name("a stream")?;
+                UploadFile::reader(n.clone(), reader(n, r), self.size)
+            }
+            _ => return Err(invalid(format!("files[{i}] needs exactly one of a path, bytes or a stream"))),
+        };
+        Ok(match self.content_type {
+            Some(ct) => file.content_type(ct),
+            None => file,
+        })
     }
 }
 

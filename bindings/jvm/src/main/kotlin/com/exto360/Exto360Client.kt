@@ -112,6 +112,15 @@ class Exto360Client private constructor(private val handle: NativeClient) : Auto
     /** Health checks. */
     val health: Health = Health(api)
 
+    /** Files attached to records: upload, download, download all as a zip (the client needs `tenantId` and `projectId`). */
+    val documents: Documents = Documents(api)
+
+    /** Workspaces: create, list, get, update. */
+    val workspaces: Workspaces = Workspaces(api)
+
+    /** Job status and log lines; `jobs.run(title, type) { job -> ... }` reports a block as a job. */
+    val jobs: Jobs = Jobs(api)
+
     /** A client for another project (null: tenant scope), sharing connections and the rate limit. */
     fun withProject(projectId: String?): Exto360Client = Exto360Client(native { handle.withProject(projectId) })
 

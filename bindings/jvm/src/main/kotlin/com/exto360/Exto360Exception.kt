@@ -17,6 +17,9 @@ import java.time.Duration
  * A bulk write (upserts, workflow actions, activate/deactivate) that failed after some of its
  * items may have been written is a [BulkWrite], whose [report] says which were written, which
  * were not and which may have been; its [cause] is the error that stopped it.
+ *
+ * An upload that did not store every file (`documents.upload`) carries [upload], the per-file
+ * report; it is a [BulkWrite] when some files were (or may have been) stored.
  */
 sealed class Exto360Exception private constructor(
     message: String,
@@ -36,10 +39,12 @@ sealed class Exto360Exception private constructor(
     val retryAfter: Duration?,
     /** For bulk writes: which input items were written, not written, or may have been. */
     val report: BulkReport?,
+    /** For uploads: what became of each file (uploaded / failed with the server's message / unknown). */
+    val upload: UploadReport?,
     cause: Throwable?,
 ) : RuntimeException(message, cause) {
 
-    private constructor(i: Info) : this(i.message, i.code, i.status, i.summary, i.details, i.requestId, i.retries, i.retryAfter, i.report, null)
+    private constructor(i: Info) : this(i.message, i.code, i.status, i.summary, i.details, i.requestId, i.retries, i.retryAfter, i.report, i.upload, null)
 
     /** 400: the API refused the request as malformed. */
     class BadRequest internal constructor(i: Info) : Exto360Exception(i)
@@ -67,7 +72,7 @@ sealed class Exto360Exception private constructor(
     /** A bulk write that wrote part of its input: see [written], [notWritten], [unknown]. */
     class BulkWrite internal constructor(cause: Exto360Exception, report: BulkReport) : Exto360Exception(
         "${cause.message} [bulk: ${report.writtenCount} of ${report.total} written, ${report.notWrittenCount} not written, ${report.unknownCount} unknown]",
-        "bulk_write", cause.status, cause.summary, cause.details, cause.requestId, cause.retries, cause.retryAfter, report, cause,
+        "bulk_write", cause.status, cause.summary, cause.details, cause.requestId, cause.retries, cause.retryAfter, report, cause.upload, cause,
     ) {
         /** The error that stopped the write. */
         override val cause: Exto360Exception get() = super.cause as Exto360Exception
@@ -84,6 +89,7 @@ sealed class Exto360Exception private constructor(
     internal class Info(
         val message: String, val code: String, val status: Int? = null, val summary: String? = null, val details: List<String> = emptyList(),
         val requestId: String? = null, val retries: Int = 0, val retryAfter: Duration? = null, val report: BulkReport? = null,
+        val upload: UploadReport? = null,
     )
 
     internal companion object {
@@ -97,6 +103,7 @@ sealed class Exto360Exception private constructor(
                 summary = str("summary"), details = (o["details"] as? kotlinx.serialization.json.JsonArray)?.map { it.jsonPrimitive.content } ?: emptyList(),
                 requestId = str("requestId"), retries = (o["retries"] as? JsonPrimitive)?.intOrNull ?: 0,
                 retryAfter = (o["retryAfter"] as? JsonPrimitive)?.content?.toDoubleOrNull()?.let { Duration.ofNanos((it * 1e9).toLong()) }, report = report,
+                upload = (o["upload"] as? JsonObject)?.let(UploadReport::fromJson),
             )
             val e = of(info)
             return if (report != null && (report.writtenCount > 0 || report.unknownCount > 0)) BulkWrite(e, report) else e

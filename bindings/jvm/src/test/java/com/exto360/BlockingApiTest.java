@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.exto360.testing.Emulator;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +19,7 @@ import java.util.stream.IntStream;
 import kotlinx.serialization.json.JsonElementKt;
 import kotlinx.serialization.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Java callers are first-class: only the blocking API, plain Java types, try-with-resources. */
 class BlockingApiTest {
@@ -87,6 +92,44 @@ class BlockingApiTest {
             assertTrue(bad.getMessage().contains("records"), bad.getMessage());
             Exto360Exception any = assertThrows(Exto360Exception.class, () -> Exto360Client.builder().token("t").baseUrl(emu.getUrl()).maxRetries(1000).build());
             assertTrue(any instanceof Exto360Exception.InvalidInput);
+        }
+    }
+
+    @Test
+    void documentsWorkspacesAndJobsFromJava(@TempDir Path dir) throws Exception {
+        try (Emulator emu = new Emulator();
+             Exto360Client client = Exto360Client.builder().token(emu.getToken()).baseUrl(emu.getUrl()).tenantId("cwWdTZK").projectId("Vx6-j2Z").rateLimit(0).build()) {
+            Path a = Files.writeString(dir.resolve("a.txt"), "from a path");
+            byte[] streamed = "from a stream".getBytes(StandardCharsets.UTF_8);
+            UploadReport r = client.getDocuments().uploadBlocking(
+                List.of(UploadFile.path(a), UploadFile.stream("s.txt", new ByteArrayInputStream(streamed), (long) streamed.length)),
+                new UploadOptions().meta(Map.of("source", "java")));
+            assertEquals(2, r.getUploadedCount());
+            DownloadedFile d = client.getDocuments().downloadBlocking(r.getFiles().get(1).getDocumentId(), dir.resolve("back.txt"));
+            assertEquals("from a stream", Files.readString(d.getPath()));
+
+            emu.configure(new JsonObject(Map.of("maxFileBytes", JsonElementKt.JsonPrimitive(5))));
+            Exto360Exception.BulkWrite partial = assertThrows(Exto360Exception.BulkWrite.class,
+                () -> client.getDocuments().uploadPathsBlocking(List.of(a, Files.writeString(dir.resolve("b.txt"), "ok"))));
+            assertEquals(List.of(1), partial.getWritten());
+            assertEquals("failed", partial.getUpload().getFiles().get(0).getState());
+
+            Workspace w = client.getWorkspaces().createBlocking("Java");
+            assertEquals("Java 2", client.getWorkspaces().updateBlocking(w.getId(), "Java 2").getName());
+
+            int n = client.getJobs().runBlocking("Java job", "Load", job -> {
+                job.logBlocking("working");
+                return 7;
+            });
+            assertEquals(7, n);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.getJobs().runBlocking("Java job", "Load", job -> {
+                throw new IllegalStateException("no");
+            }));
+            assertEquals("no", e.getMessage());
+            List<String> statuses = client.getJobs().listBlocking().getRows().stream()
+                .filter(j -> JsonElementKt.getJsonPrimitive(j.get("jobTitle")).getContent().equals("Java job"))
+                .map(j -> JsonElementKt.getJsonPrimitive(j.get("status")).getContent()).sorted().collect(Collectors.toList());
+            assertEquals(List.of(Jobs.COMPLETED, Jobs.FAILED), statuses);
         }
     }
 

@@ -16,7 +16,10 @@ import com.exto360.Filter
 import com.exto360.ListOptions
 import com.exto360.Page
 import com.exto360.ProjectGrant
+import com.exto360.UploadReport
 import com.exto360.UpsertResult
+import com.exto360.DownloadedFile
+import com.exto360.Workspace
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -34,6 +37,7 @@ import kotlinx.serialization.json.jsonArray
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.put
+import java.nio.file.Path
 import java.time.Duration
 
 private fun JsonObject.str(k: String): String? = (this[k] as? JsonPrimitive)?.takeIf { it.isString }?.content
@@ -185,6 +189,50 @@ private suspend fun edition(c: Exto360Client, op: String, a: JsonObject): JsonEl
         }
         c.workflow(a.str("module")!!).transition(step, a.str("recordId")!!, a.str("userName")!!, a.str("actionName"), a.str("spaceName"), assignee, comment)
     }
+    else -> documents(c, op, a)
+}
+
+// ---------------------------------------------------------------------- documents, workspaces, jobs
+
+private fun uploaded(r: UploadReport) = buildJsonObject {
+    put("uploadedCount", r.uploadedCount); put("failedCount", r.failedCount); put("unknownCount", r.unknownCount)
+    put(
+        "files",
+        buildJsonArray {
+            r.files.forEach { f ->
+                add(buildJsonObject { put("index", f.index); put("fileName", f.fileName); put("state", f.state); put("document", f.document ?: JsonNull); put("message", f.message) })
+            }
+        },
+    )
+}
+
+private fun downloaded(d: DownloadedFile) = buildJsonObject {
+    put("path", d.path.toString()); put("bytes", d.bytes); put("fileName", d.fileName); put("contentType", d.contentType)
+}
+
+private fun workspacePage(p: Page<Workspace>) = page(Page(p.rows.map { it.raw }, p.total, p.page, p.pageSize, p.totalPages))
+
+/** The argument as the API would get it: a Java caller can pass "" where a value is missing. */
+private fun JsonObject.req(k: String): String = str(k) ?: ""
+
+private suspend fun documents(c: Exto360Client, op: String, a: JsonObject): JsonElement = when (op) {
+    // The files' JSON form as the core reads it (the typed forms are tested in DocumentsTest).
+    "documents.upload" -> uploaded(c.documents.uploadJson(a))
+    "documents.download" -> downloaded(c.documents.download(a.req("id"), Path.of(a.req("path")), a.str("version")))
+    "documents.downloadAll" -> downloaded(c.documents.downloadAll(a.req("recordId"), a.req("module"), Path.of(a.req("path"))))
+    "workspaces.create" -> c.workspaces.create(a.req("name"), a.str("parentId")).raw
+    "workspaces.list" -> workspacePage(c.workspaces.list(a.int("page") ?: 1, a.int("pageSize") ?: 25, a.str("filter")?.let(Filter::raw), a.str("sort")))
+    "workspaces.get" -> c.workspaces.get(a.req("id")).raw
+    "workspaces.update" -> c.workspaces.update(a.req("id"), a.req("name"), a.str("parentId")).raw
+    "jobs.create" -> buildJsonObject { put("id", c.jobs.create(a.getValue("job").jsonObject)) }
+    "jobs.start" -> buildJsonObject { put("id", c.jobs.start(a.req("title"), a.req("type")).id) }
+    "jobs.list" -> page(c.jobs.list(a.str("projectId"), a.int("page") ?: 1, a.int("pageSize") ?: 50))
+    "jobs.update" -> {
+        c.jobs.update(a.req("id"), a.req("status"), (a["duration"] as? JsonPrimitive)?.content?.toLongOrNull()?.let(Duration::ofMillis), a.str("completedAt"))
+        JsonObject(emptyMap())
+    }
+    "jobs.log" -> JsonObject(emptyMap()).also { c.jobs.log(a.req("id"), a.req("message"), a.str("level")) }
+    "jobs.fail" -> JsonObject(emptyMap()).also { c.jobs.fail(a.req("id"), a.str("message")) }
     else -> error("unknown operation $op")
 }
 
@@ -206,6 +254,7 @@ private fun error(e: Exto360Exception): JsonObject {
                 }
             } ?: JsonNull,
         )
+        put("upload", e.upload?.let(::uploaded) ?: JsonNull)
     }
 }
 
