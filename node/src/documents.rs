@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use exto360::UploadFile;
-use futures_util::StreamExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use tokio::sync::mpsc;
@@ -141,19 +140,7 @@ impl NativeDownload {
     /// The next chunk, or `null` at the end; rejects if the answer broke off.
     #[napi]
     pub async fn next(&self) -> Result<Option<Buffer>> {
-        let mut guard = self.chunks.lock().await;
-        let Some(d) = guard.as_mut() else { return Ok(None) };
-        match d.next().await {
-            Some(Ok(b)) => Ok(Some(b.to_vec().into())),
-            Some(Err(e)) => {
-                *guard = None;
-                Err(to_napi(&e))
-            }
-            None => {
-                *guard = None;
-                Ok(None)
-            }
-        }
+        Ok(crate::next_of(&self.chunks).await?.map(|b: Bytes| b.to_vec().into()))
     }
 
     /// Drops the connection.

@@ -18,6 +18,27 @@ use serde_json::Value;
 /// Marks error messages that carry an exto360 error as JSON.
 const ERROR_PREFIX: &str = "exto360:";
 
+/// The next item of a stream a JS object holds (a pager's pages, a download's chunks), or `None`
+/// at its end; the stream is dropped at its end or at its first error, so later calls give `None`.
+pub(crate) async fn next_of<S, T>(slot: &tokio::sync::Mutex<Option<S>>) -> Result<Option<T>>
+where
+    S: futures_util::Stream<Item = exto360::Result<T>> + Unpin,
+{
+    let mut guard = slot.lock().await;
+    let Some(stream) = guard.as_mut() else { return Ok(None) };
+    match stream.next().await {
+        Some(Ok(item)) => Ok(Some(item)),
+        Some(Err(e)) => {
+            *guard = None;
+            Err(to_napi(&e))
+        }
+        None => {
+            *guard = None;
+            Ok(None)
+        }
+    }
+}
+
 fn to_napi(e: &exto360::Error) -> Error {
     Error::new(Status::GenericFailure, format!("{ERROR_PREFIX}{}", json::error_json(e)))
 }
@@ -112,19 +133,7 @@ impl NativePager {
     /// The next page as JSON text, or `null` after the last.
     #[napi]
     pub async fn next(&self) -> Result<Option<String>> {
-        let mut guard = self.pages.lock().await;
-        let Some(stream) = guard.as_mut() else { return Ok(None) };
-        match stream.next().await {
-            Some(Ok(text)) => Ok(Some(text)),
-            Some(Err(e)) => {
-                *guard = None;
-                Err(to_napi(&e))
-            }
-            None => {
-                *guard = None;
-                Ok(None)
-            }
-        }
+        next_of(&self.pages).await
     }
 
     /// Stops the background fetching (also done when the pager is garbage-collected).
